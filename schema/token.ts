@@ -1,0 +1,67 @@
+import { index, onchainTable } from "ponder";
+
+export const account = onchainTable("account", (t) => ({
+  address: t.hex().primaryKey(),
+  balance: t.bigint().notNull(),
+  transferCount: t.integer().notNull(),
+  firstBlock: t.bigint().notNull(),
+  firstTimestamp: t.bigint().notNull(),
+  lastBlock: t.bigint().notNull(),
+  lastTimestamp: t.bigint().notNull(),
+}), (table) => ({
+  balanceIdx: index().on(table.balance),
+}));
+
+export const transfer = onchainTable("transfer", (t) => ({
+  id: t.text().primaryKey(),
+  from: t.hex().notNull(),
+  to: t.hex().notNull(),
+  amount: t.bigint().notNull(),
+  blockNumber: t.bigint().notNull(),
+  timestamp: t.bigint().notNull(),
+  transactionHash: t.hex().notNull(),
+  logIndex: t.integer().notNull(),
+}), (table) => ({
+  fromIdx: index().on(table.from, table.blockNumber),
+  toIdx: index().on(table.to, table.blockNumber),
+  txIdx: index().on(table.transactionHash),
+}));
+
+export const approval = onchainTable("approval", (t) => ({
+  id: t.text().primaryKey(),
+  owner: t.hex().notNull(),
+  spender: t.hex().notNull(),
+  amount: t.bigint().notNull(),
+  blockNumber: t.bigint().notNull(),
+  timestamp: t.bigint().notNull(),
+  transactionHash: t.hex().notNull(),
+  logIndex: t.integer().notNull(),
+}));
+
+/** One row, id "OPG": the running supply, kept current by every transfer. */
+export const tokenSupply = onchainTable("token_supply", (t) => ({
+  id: t.text().primaryKey(),
+  minted: t.bigint().notNull(),
+  burned: t.bigint().notNull(),
+  totalSupply: t.bigint().notNull(),
+  nonCirculating: t.bigint().notNull(),
+  circulatingSupply: t.bigint().notNull(),
+  holders: t.integer().notNull(),
+  transferCount: t.integer().notNull(),
+  lastBlock: t.bigint().notNull(),
+  lastTimestamp: t.bigint().notNull(),
+}));
+
+/** Hourly snapshot; id is the hour number (unix seconds / 3600). Closing values and per-hour flows side by side. */
+export const tokenHourly = onchainTable("token_hourly", (t) => ({
+  id: t.integer().primaryKey(),
+  timestamp: t.bigint().notNull(),
+  totalSupply: t.bigint().notNull(),
+  circulatingSupply: t.bigint().notNull(),
+  holders: t.integer().notNull(),
+  transferCount: t.integer().notNull(),
+  transferVolume: t.bigint().notNull(),
+  minted: t.bigint().notNull(),
+  burned: t.bigint().notNull(),
+  lastBlock: t.bigint().notNull(),
+}));

@@ -1,0 +1,170 @@
+import { createHash } from "node:crypto";
+import { db } from "ponder:api";
+import type { Context, MiddlewareHandler } from "hono";
+import { sql } from "ponder";
+import { isAddress, type Address } from "viem";
+import { z } from "zod";
+import { type ChainProgress, decodeCheckpoint } from "../../lib/checkpoint";
+import { CHAIN_NAMES, type ChainName } from "../../lib/config";
+import { appConfig } from "../../lib/env";
+import { INTERVALS, type Interval } from "../../lib/time";
+
+/** An error the client caused or asked for; rendered as `{ error: { code, message } }`. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: 400 | 404 | 409 | 503,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export const badRequest = (message: string, code = "bad_request") => new ApiError(400, code, message);
+export const notFound = (message: string) => new ApiError(404, "not_found", message);
+
+export function errorResponse(c: Context, error: unknown) {
+  if (error instanceof ApiError) {
+    return c.json({ error: { code: error.code, message: error.message } }, error.status);
+  }
+  console.error(error);
+  return c.json({ error: { code: "internal", message: "internal error" } }, 500);
+}
+
+/** Validates query parameters; every failure is a 400 naming the parameter. */
+export function parseQuery<T extends z.ZodTypeAny>(c: Context, schema: T): z.infer<T> {
+  const result = schema.safeParse(c.req.query());
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const name = issue.path.join(".") || "query";
+    throw badRequest(`${name}: ${issue.message}`, "invalid_parameter");
+  }
+  return result.data;
+}
+
+export function parseAddressParam(value: string, name = "address"): Address {
+  if (!isAddress(value, { strict: false })) {
+    throw badRequest(`${name}: "${value}" is not a 0x-prefixed 20-byte hex address`, "invalid_address");
+  }
+  return value.toLowerCase() as Address;
+}
+
+/** A point in time: unix seconds or an ISO 8601 date. */
+export const timeParam = z
+  .string()
+  .transform((value, ctx) => {
+    const seconds = /^\d+$/.test(value) ? Number(value) : Date.parse(value) / 1000;
+    if (!Number.isFinite(seconds) || seconds < 0) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `"${value}" is not unix seconds or an ISO 8601 date` });
+      return z.NEVER;
+    }
+    return Math.floor(seconds);
+  });
+
+export const intervalParam = z.enum(INTERVALS, {
+  errorMap: () => ({ message: `must be one of ${INTERVALS.join(", ")}` }),
+});
+
+export const formatParam = z.enum(["json", "csv"]).default("json");
+
+export const limitParam = (fallback: number, max: number) =>
+  z.coerce
+    .number({ invalid_type_error: "must be an integer" })
+    .int("must be an integer")
+    .min(1, "must be at least 1")
+    .max(max, `must be at most ${max}`)
+    .default(fallback);
+
+export const seriesQuery = z.object({
+  interval: intervalParam.default("day"),
+  from: timeParam.optional(),
+  to: timeParam.optional(),
+  format: formatParam,
+});
+
+/** Most periods one series request may ask for: a year of hours. */
+export const MAX_SERIES_POINTS = 8784;
+const DEFAULT_SPAN: Record<Interval, number> = {
+  hour: 7 * 86_400,
+  day: 90 * 86_400,
+  week: 365 * 86_400,
+  month: 3 * 365 * 86_400,
+};
+const APPROX_PERIOD: Record<Interval, number> = { hour: 3600, day: 86_400, week: 604_800, month: 2_419_200 };
+
+/** Resolves a series' range: `to` defaults to the latest indexed time, `from` to a span that suits the interval. */
+export function seriesRange(query: { interval: Interval; from?: number; to?: number }, latest: number) {
+  const to = query.to ?? latest;
+  const from = query.from ?? Math.max(0, to - DEFAULT_SPAN[query.interval]);
+  if (from > to) throw badRequest(`from (${from}) is after to (${to})`, "invalid_range");
+  if ((to - from) / APPROX_PERIOD[query.interval] > MAX_SERIES_POINTS) {
+    throw badRequest(`the range holds more than ${MAX_SERIES_POINTS} ${query.interval} buckets; narrow from/to`, "range_too_large");
+  }
+  return { from, to };
+}
+
+export type AsOf = Record<ChainName, { block: number; timestamp: number } | null>;
+
+/** Each chain's latest indexed block, from Ponder's own checkpoint table. */
+export async function readAsOf(): Promise<AsOf> {
+  const result = await db.execute(sql`select chain_id, latest_checkpoint from _ponder_checkpoint`);
+  const progress = new Map<number, ChainProgress>();
+  for (const row of result.rows as { chain_id: number | string; latest_checkpoint: string }[]) {
+    progress.set(Number(row.chain_id), decodeCheckpoint(row.latest_checkpoint));
+  }
+  const asOf = {} as AsOf;
+  for (const name of CHAIN_NAMES) {
+    const chain = progress.get(appConfig.chains[name].id);
+    asOf[name] = chain ? { block: chain.block, timestamp: chain.timestamp } : null;
+  }
+  return asOf;
+}
+
+type Env = { Variables: { asOf: AsOf } };
+
+/**
+ * Reads the indexed position once per request, exposes it as `c.var.asOf`, and answers
+ * conditional requests: the ETag changes exactly when a new block is indexed.
+ */
+export const freshness: MiddlewareHandler<Env> = async (c, next) => {
+  const asOf = await readAsOf();
+  c.set("asOf", asOf);
+  const etag = `W/"${createHash("sha1").update(JSON.stringify(asOf)).update(c.req.url).digest("base64url").slice(0, 20)}"`;
+  if (c.req.header("if-none-match") === etag) {
+    return c.body(null, 304, { ETag: etag, "Cache-Control": "public, max-age=2" });
+  }
+  await next();
+  if (c.res.status === 200) {
+    c.header("ETag", etag);
+    c.header("Cache-Control", "public, max-age=2");
+  }
+};
+
+export type ApiContext = Context<Env>;
+
+function csvCell(value: unknown): string {
+  if (value === null || value === undefined) return "";
+  const text = typeof value === "object" ? JSON.stringify(value) : String(value);
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export function toCsv(rows: Record<string, unknown>[]): string {
+  if (rows.length === 0) return "";
+  const columns = Object.keys(rows[0]!);
+  const lines = [columns.join(",")];
+  for (const row of rows) lines.push(columns.map((column) => csvCell(row[column])).join(","));
+  return `${lines.join("\n")}\n`;
+}
+
+/** A list or series: JSON with its metadata, or the rows alone as CSV. */
+export function listResponse(
+  c: Context,
+  format: "json" | "csv",
+  rows: Record<string, unknown>[],
+  meta: Record<string, unknown>,
+) {
+  if (format === "csv") {
+    return c.body(toCsv(rows), 200, { "Content-Type": "text/csv; charset=utf-8" });
+  }
+  return c.json({ ...meta, data: rows });
+}

@@ -1,0 +1,21 @@
+import { db } from "ponder:api";
+import schema from "ponder:schema";
+import { Hono } from "hono";
+import { client, graphql } from "ponder";
+import { type AsOf, errorResponse, freshness, notFound } from "./http";
+import { token } from "./routes/token";
+
+const v1 = new Hono<{ Variables: { asOf: AsOf } }>();
+v1.use("*", freshness);
+v1.route("/", token);
+v1.notFound(() => {
+  throw notFound("no such endpoint");
+});
+
+const app = new Hono();
+app.use("/sql/*", client({ db, schema }));
+app.use("/graphql", graphql({ db, schema }));
+app.route("/api/v1", v1);
+app.onError((error, c) => errorResponse(c, error));
+
+export default app;

@@ -1,0 +1,73 @@
+import { db } from "ponder:api";
+import { type PgColumn, type PgTable, sql } from "ponder";
+import { fillSeries, type SeriesRow } from "../../lib/series";
+import { hourOf, type Interval, periodStart, SECONDS_PER_HOUR } from "../../lib/time";
+
+type Kind = "amount" | "count";
+type SQL = ReturnType<typeof sql>;
+
+/**
+ * Rolls an hourly snapshot table (id = hour number) up to `interval` periods in SQL, then fills
+ * the gaps: the cost is the number of hourly buckets in the range, never the number of events.
+ * Flows are summed; closing values are the last bucket's.
+ */
+export async function rollupHourly(options: {
+  table: PgTable;
+  id: PgColumn;
+  interval: Interval;
+  from: number;
+  to: number;
+  flows?: Record<string, { column: PgColumn | SQL; kind: Kind }>;
+  closing?: Record<string, { column: PgColumn; kind: Kind }>;
+  where?: SQL;
+}): Promise<SeriesRow[]> {
+  const flows = options.flows ?? {};
+  const closing = options.closing ?? {};
+  const firstHour = hourOf(periodStart(options.from, options.interval));
+  const lastHour = hourOf(options.to);
+  const scope = options.where ? sql` and ${options.where}` : sql``;
+
+  const period = sql`extract(epoch from date_trunc(${options.interval}, to_timestamp(${options.id}::bigint * ${SECONDS_PER_HOUR}) at time zone 'UTC'))::bigint`;
+  const selections = [
+    sql`${period} as "timestamp"`,
+    ...Object.entries(flows).map(([key, { column }]) => sql`coalesce(sum(${column}), 0)::text as ${sql.identifier(key)}`),
+    ...Object.entries(closing).map(
+      ([key, { column }]) => sql`(array_agg(${column} order by ${options.id} desc))[1]::text as ${sql.identifier(key)}`,
+    ),
+  ];
+  const rows = await db.execute(
+    sql`select ${sql.join(selections, sql`, `)} from ${options.table}
+        where ${options.id} >= ${firstHour} and ${options.id} <= ${lastHour}${scope}
+        group by 1 order by 1`,
+  );
+
+  let opening: SeriesRow | null = null;
+  if (Object.keys(closing).length > 0) {
+    const openingRows = await db.execute(
+      sql`select ${sql.join(
+        Object.entries(closing).map(([key, { column }]) => sql`${column}::text as ${sql.identifier(key)}`),
+        sql`, `,
+      )} from ${options.table} where ${options.id} < ${firstHour}${scope} order by ${options.id} desc limit 1`,
+    );
+    opening = (openingRows.rows[0] as SeriesRow | undefined) ?? null;
+  }
+
+  const kinds = { ...flows, ...closing };
+  const typed = (row: SeriesRow): SeriesRow => {
+    const out: SeriesRow = { timestamp: Number(row.timestamp) };
+    for (const [key, { kind }] of Object.entries(kinds)) {
+      const value = row[key];
+      out[key] = value === null || value === undefined ? null : kind === "count" ? Number(value) : String(value);
+    }
+    return out;
+  };
+
+  return fillSeries((rows.rows as SeriesRow[]).map(typed), {
+    from: options.from,
+    to: options.to,
+    interval: options.interval,
+    flows: Object.fromEntries(Object.entries(flows).map(([key, { kind }]) => [key, kind === "count" ? 0 : "0"])),
+    closing: Object.keys(closing),
+    opening: opening ? typed(opening) : null,
+  });
+}

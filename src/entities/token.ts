@@ -1,0 +1,88 @@
+import type { Context } from "ponder:registry";
+import { account, tokenHourly, tokenSupply } from "ponder:schema";
+import { hourOf, SECONDS_PER_HOUR } from "../../lib/time";
+
+type Db = Context["db"];
+type At = { block: { number: bigint; timestamp: bigint } };
+
+export const SUPPLY_ID = "OPG";
+
+export async function getOrCreateSupply(db: Db) {
+  return (
+    (await db.find(tokenSupply, { id: SUPPLY_ID })) ??
+    (await db.insert(tokenSupply).values({
+      id: SUPPLY_ID,
+      minted: 0n,
+      burned: 0n,
+      totalSupply: 0n,
+      nonCirculating: 0n,
+      circulatingSupply: 0n,
+      holders: 0,
+      transferCount: 0,
+      lastBlock: 0n,
+      lastTimestamp: 0n,
+    }))
+  );
+}
+
+/** Applies a signed balance change; returns the balance before and after. */
+export async function changeBalance(db: Db, address: `0x${string}`, delta: bigint, event: At) {
+  const existing = await db.find(account, { address });
+  const before = existing?.balance ?? 0n;
+  const after = before + delta;
+  if (existing) {
+    await db.update(account, { address }).set({
+      balance: after,
+      transferCount: existing.transferCount + 1,
+      lastBlock: event.block.number,
+      lastTimestamp: event.block.timestamp,
+    });
+  } else {
+    await db.insert(account).values({
+      address,
+      balance: after,
+      transferCount: 1,
+      firstBlock: event.block.number,
+      firstTimestamp: event.block.timestamp,
+      lastBlock: event.block.number,
+      lastTimestamp: event.block.timestamp,
+    });
+  }
+  return { before, after };
+}
+
+type SupplyState = typeof tokenSupply.$inferSelect;
+
+/** Folds one transfer into the hour's bucket, closing values taken from the supply after the transfer. */
+export async function recordTokenHour(
+  db: Db,
+  supply: SupplyState,
+  flow: { amount: bigint; minted: bigint; burned: bigint },
+  event: At,
+) {
+  const id = hourOf(event.block.timestamp);
+  await db
+    .insert(tokenHourly)
+    .values({
+      id,
+      timestamp: BigInt(id * SECONDS_PER_HOUR),
+      totalSupply: supply.totalSupply,
+      circulatingSupply: supply.circulatingSupply,
+      holders: supply.holders,
+      transferCount: 1,
+      transferVolume: flow.amount,
+      minted: flow.minted,
+      burned: flow.burned,
+      lastBlock: event.block.number,
+    })
+    .onConflictDoUpdate((row) => ({
+      totalSupply: supply.totalSupply,
+      circulatingSupply: supply.circulatingSupply,
+      holders: supply.holders,
+      transferCount: row.transferCount + 1,
+      transferVolume: row.transferVolume + flow.amount,
+      minted: row.minted + flow.minted,
+      burned: row.burned + flow.burned,
+      lastBlock: event.block.number,
+    }));
+}

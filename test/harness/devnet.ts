@@ -1,0 +1,53 @@
+import type { Address } from "viem";
+import { DEPLOYER, TREASURY } from "./accounts";
+import { DevChain } from "./chain";
+import { type Artifact, compileContracts } from "./contracts";
+
+/**
+ * Two local chains shaped like production: "base" (8453) carries the OPG token, "opengradient"
+ * (10740) the staking, distribution and verification contracts. `env` is what the indexer needs
+ * to follow them.
+ */
+export type Devnet = {
+  base: DevChain;
+  og: DevChain;
+  artifacts: Record<string, Artifact>;
+  token: Address;
+  env: Record<string, string>;
+  stop: () => Promise<void>;
+};
+
+export async function startDevnet(options: { genesisTimestamp?: number } = {}): Promise<Devnet> {
+  const artifacts = compileContracts();
+  const genesisTimestamp = options.genesisTimestamp ?? Math.floor(Date.now() / 1000) - 35 * 86_400;
+  const [base, og] = await Promise.all([DevChain.start(8453, genesisTimestamp), DevChain.start(10740, genesisTimestamp)]);
+  try {
+    const token = await base.deploy(DEPLOYER, artifacts.OPGToken!, [TREASURY]);
+    const env: Record<string, string> = {
+      PONDER_RPC_URL_8453: base.url,
+      PONDER_RPC_URL_10740: og.url,
+      OPG_TOKEN_ADDRESS: token,
+      OPG_TOKEN_START_BLOCK: "0",
+      OG_START_BLOCK: "0",
+      X402_PROXY_ADDRESSES: "",
+      SETTLEMENT_RELAY_ADDRESS: "",
+      TEE_REGISTRY_ADDRESS: "",
+      STAKING_ADDRESS: "",
+      DISTRIBUTION_ADDRESS: "",
+      NON_CIRCULATING_ADDRESSES: `treasury:${TREASURY}`,
+    };
+    return {
+      base,
+      og,
+      artifacts,
+      token,
+      env,
+      stop: async () => {
+        await Promise.all([base.stop(), og.stop()]);
+      },
+    };
+  } catch (error) {
+    await Promise.all([base.stop(), og.stop()]);
+    throw error;
+  }
+}

@@ -1,0 +1,141 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import pg from "pg";
+import { freePort } from "./chain";
+
+export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+function ponderBin(): string {
+  const pkgPath = path.join(projectRoot, "node_modules/ponder/package.json");
+  const pkg = JSON.parse(readFileSync(pkgPath, "utf8"));
+  const bin = typeof pkg.bin === "string" ? pkg.bin : pkg.bin.ponder;
+  return path.join(path.dirname(pkgPath), bin);
+}
+
+/** A fresh database per indexer: Ponder's RPC cache is keyed by chain id, and every devnet reuses 8453/10740. */
+async function createDatabase(baseUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `opg_test_${process.pid}_${Date.now().toString(36)}_${Math.floor(Math.random() * 1e6)}`;
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  await admin.query(`create database "${name}"`);
+  await admin.end();
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const client = new pg.Client({ connectionString: baseUrl });
+      await client.connect();
+      await client.query(`drop database if exists "${name}" with (force)`);
+      await client.end();
+    },
+  };
+}
+
+export type IndexerStatus = Record<string, { id: number; block: { number: number; timestamp: number } }>;
+
+export class Indexer {
+  private output = "";
+
+  private constructor(
+    readonly url: string,
+    private readonly child: ChildProcess,
+    private readonly cleanup: () => Promise<void>,
+  ) {
+    child.stdout?.on("data", (chunk) => (this.output = (this.output + chunk).slice(-20_000)));
+    child.stderr?.on("data", (chunk) => (this.output = (this.output + chunk).slice(-20_000)));
+  }
+
+  /**
+   * Starts `ponder start` against the given environment: on PGlite in a temporary directory, or, when
+   * `postgresUrl` is given, in a database created for this run and dropped on stop.
+   */
+  static async start(env: Record<string, string>, options: { postgresUrl?: string; pgliteDirectory?: string } = {}) {
+    const port = await freePort();
+    let cleanup = async () => {};
+    const databaseEnv: Record<string, string> = {};
+    if (options.postgresUrl) {
+      const database = await createDatabase(options.postgresUrl);
+      databaseEnv.DATABASE_URL = database.url;
+      databaseEnv.DATABASE_SCHEMA = "opg";
+      cleanup = database.drop;
+    } else {
+      const directory = options.pgliteDirectory ?? mkdtempSync(path.join(os.tmpdir(), "opg-pglite-"));
+      databaseEnv.PGLITE_DIRECTORY = directory;
+      databaseEnv.DATABASE_SCHEMA = "public";
+      if (!options.pgliteDirectory) cleanup = async () => rmSync(directory, { recursive: true, force: true });
+    }
+    const { DATABASE_URL: _url, DATABASE_SCHEMA: _schema, ...inherited } = process.env;
+    const child = spawn(
+      process.execPath,
+      [ponderBin(), "start", "--schema", databaseEnv.DATABASE_SCHEMA!, "--port", String(port), "--hostname", "127.0.0.1", "--log-format", "json", "--log-level", "warn"],
+      {
+        cwd: projectRoot,
+        env: { ...inherited, PONDER_TELEMETRY_DISABLED: "true", RPC_POLLING_INTERVAL_MS: "100", ...env, ...databaseEnv },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    const indexer = new Indexer(`http://127.0.0.1:${port}`, child, cleanup);
+    await indexer.waitUntil(async () => (await fetch(`${indexer.url}/health`)).ok, 120_000, "the API to come up");
+    return indexer;
+  }
+
+  get logs() {
+    return this.output;
+  }
+
+  async status(): Promise<IndexerStatus> {
+    const response = await fetch(`${this.url}/status`);
+    return (await response.json()) as IndexerStatus;
+  }
+
+  /** Waits until every named chain has been indexed at least up to its block. */
+  async waitForBlocks(targets: Record<string, bigint | number>, timeoutMs = 120_000) {
+    await this.waitUntil(
+      async () => {
+        const status = await this.status();
+        return Object.entries(targets).every(([chain, block]) => (status[chain]?.block.number ?? -1) >= Number(block));
+      },
+      timeoutMs,
+      `blocks ${JSON.stringify(Object.fromEntries(Object.entries(targets).map(([k, v]) => [k, Number(v)])))}`,
+    );
+  }
+
+  private async waitUntil(check: () => Promise<boolean>, timeoutMs: number, what: string) {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (this.child.exitCode !== null) throw new Error(`indexer exited (${this.child.exitCode}) while waiting for ${what}:\n${this.output}`);
+      try {
+        if (await check()) return;
+      } catch {
+        // not up yet
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`timed out waiting for ${what}:\n${this.output.slice(-5000)}`);
+  }
+
+  async get(pathname: string): Promise<Response> {
+    return fetch(`${this.url}${pathname}`);
+  }
+
+  async json<T = any>(pathname: string): Promise<T> {
+    const response = await this.get(pathname);
+    if (!response.ok) throw new Error(`GET ${pathname} -> ${response.status}: ${await response.text()}`);
+    return (await response.json()) as T;
+  }
+
+  async stop() {
+    if (this.child.exitCode === null) {
+      this.child.kill("SIGTERM");
+      const exited = new Promise((resolve) => this.child.once("exit", resolve));
+      const timeout = new Promise((resolve) => setTimeout(resolve, 10_000));
+      await Promise.race([exited, timeout]);
+      if (this.child.exitCode === null) this.child.kill("SIGKILL");
+    }
+    await this.cleanup();
+  }
+}
