@@ -102,6 +102,11 @@ export class DevChain {
     return this.now;
   }
 
+  /** Moves the simulated clock forward to `timestamp` (never backwards: blocks must be ordered in time). */
+  setTime(timestamp: number) {
+    this.now = Math.max(this.now, Math.floor(timestamp));
+  }
+
   advance(seconds: number) {
     this.now += Math.max(1, Math.floor(seconds));
   }

@@ -53,8 +53,11 @@ export class Indexer {
    * Starts `ponder start` against the given environment: on PGlite in a temporary directory, or, when
    * `postgresUrl` is given, in a database created for this run and dropped on stop.
    */
-  static async start(env: Record<string, string>, options: { postgresUrl?: string; pgliteDirectory?: string } = {}) {
-    const port = await freePort();
+  static async start(
+    env: Record<string, string>,
+    options: { postgresUrl?: string; pgliteDirectory?: string; port?: number; logLevel?: string } = {},
+  ) {
+    const port = options.port ?? (await freePort());
     let cleanup = async () => {};
     const databaseEnv: Record<string, string> = {};
     if (options.postgresUrl) {
@@ -71,7 +74,7 @@ export class Indexer {
     const { DATABASE_URL: _url, DATABASE_SCHEMA: _schema, ...inherited } = process.env;
     const child = spawn(
       process.execPath,
-      [ponderBin(), "start", "--schema", databaseEnv.DATABASE_SCHEMA!, "--port", String(port), "--hostname", "127.0.0.1", "--log-format", "json", "--log-level", "warn"],
+      [ponderBin(), "start", "--schema", databaseEnv.DATABASE_SCHEMA!, "--port", String(port), "--hostname", "127.0.0.1", "--log-format", "json", "--log-level", options.logLevel ?? "warn"],
       {
         cwd: projectRoot,
         env: { ...inherited, PONDER_TELEMETRY_DISABLED: "true", RPC_POLLING_INTERVAL_MS: "100", ...env, ...databaseEnv },

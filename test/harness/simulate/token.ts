@@ -2,6 +2,7 @@ import { type Address, parseEther } from "viem";
 import { actor, TREASURY } from "../accounts";
 import type { Devnet } from "../devnet";
 import type { Random } from "../random";
+import type { Traffic } from "./index";
 
 const burnAbi = [
   { type: "function", name: "burn", stateMutability: "nonpayable", inputs: [{ name: "value", type: "uint256" }], outputs: [] },
@@ -20,7 +21,10 @@ export const holder = (index: number) => actor("holder", index);
  * Token traffic: the treasury seeds holders, holders pay each other, some burn, some empty their
  * wallets (holder churn). Keeps its own view of balances so it never sends a transfer that reverts.
  */
-export class TokenTraffic {
+export class TokenTraffic implements Traffic {
+  readonly name = "token";
+  private transfers = 0;
+
   readonly balances = new Map<Address, bigint>();
   readonly touched = new Set<Address>([TREASURY]);
 
@@ -39,12 +43,26 @@ export class TokenTraffic {
     this.balances.set(from, this.balance(from) - amount);
     this.balances.set(to, this.balance(to) + amount);
     this.touched.add(from).add(to);
+    this.transfers++;
   }
 
   async burn(from: Address, amount: bigint) {
     await this.devnet.base.write(from, this.devnet.token, burnAbi, "burn", [amount]);
     this.balances.set(from, this.balance(from) - amount);
     this.touched.add(from);
+    this.transfers++;
+  }
+
+  async setup() {
+    await this.seed(1_000_000_000n * 10n ** 18n);
+  }
+
+  async hour(_index: number, activity: number) {
+    await this.step(Math.round(4 * activity));
+  }
+
+  summary() {
+    return { transfers: this.transfers, accounts: this.touched.size };
   }
 
   async seed(treasuryBalance: bigint) {

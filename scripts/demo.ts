@@ -1,0 +1,102 @@
+/**
+ * `npm run demo`: the whole product offline. Two anvil chains, the test contracts, weeks of
+ * simulated traffic, the indexer on its own PGlite directory, and then a live trickle of new
+ * activity until Ctrl-C, which stops everything this script started.
+ *
+ *   --weeks N       simulated history before now (default 5)
+ *   --exit          stop once the history is indexed and the URLs printed (for smoke tests)
+ */
+import { rmSync } from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { startDevnet } from "../test/harness/devnet";
+import { Indexer, projectRoot } from "../test/harness/indexer";
+import { dailyActivity, mineBoth, simulate } from "../test/harness/simulate/index";
+
+const { values } = parseArgs({
+  options: { weeks: { type: "string", default: "5" }, exit: { type: "boolean", default: false } },
+});
+const weeks = Number(values.weeks);
+if (!Number.isFinite(weeks) || weeks <= 0) {
+  console.error(`--weeks must be a positive number (got ${values.weeks})`);
+  process.exit(2);
+}
+
+const hours = Math.round(weeks * 7 * 24);
+const started = Date.now();
+const seconds = () => ((Date.now() - started) / 1000).toFixed(1);
+const log = (message: string) => console.log(`[demo ${seconds().padStart(6)}s] ${message}`);
+
+const devnet = await startDevnet({ genesisTimestamp: Math.floor(Date.now() / 1000) - hours * 3600 - 3600 });
+let indexer: Indexer | undefined;
+let stopping = false;
+
+async function shutdown(code: number) {
+  if (stopping) return;
+  stopping = true;
+  log("stopping the indexer and both chains");
+  await indexer?.stop();
+  await devnet.stop();
+  process.exit(code);
+}
+process.on("SIGINT", () => void shutdown(0));
+process.on("SIGTERM", () => void shutdown(0));
+
+try {
+  log(`chains up: base ${devnet.base.url} (8453), opengradient ${devnet.og.url} (10740)`);
+  log(`simulating ${weeks} week(s) of traffic (${hours} hours)`);
+  const traffic = await simulate(devnet, {
+    hours,
+    onProgress: (hour) => {
+      if ((hour + 1) % 168 === 0) log(`  simulated week ${(hour + 1) / 168}`);
+    },
+  });
+  for (const domain of traffic) log(`  ${domain.name}: ${JSON.stringify(domain.summary())}`);
+
+  const directory = path.join(projectRoot, ".ponder", "demo");
+  rmSync(directory, { recursive: true, force: true });
+  const port = Number(process.env.PORT ?? 42069);
+  log(`starting the indexer on port ${port} (PGlite in .ponder/demo)`);
+  const indexStarted = Date.now();
+  indexer = await Indexer.start(devnet.env, { pgliteDirectory: directory, port, logLevel: "info" });
+  const targets: Record<string, bigint> = { base: await devnet.base.blockNumber() };
+  if (devnet.env.STAKING_ADDRESS || devnet.env.TEE_REGISTRY_ADDRESS || devnet.env.SETTLEMENT_RELAY_ADDRESS) {
+    targets.opengradient = await devnet.og.blockNumber();
+  }
+  await indexer.waitForBlocks(targets, 600_000);
+  log(`history indexed in ${((Date.now() - indexStarted) / 1000).toFixed(1)}s (including start-up)`);
+
+  const url = indexer.url;
+  console.log(`
+  opg-indexer demo is running
+    REST      ${url}/api/v1/supply
+              ${url}/api/v1/supply/history?interval=day
+              ${url}/api/v1/holders/top?limit=10
+    GraphQL   ${url}/graphql
+    SQL       ${url}/sql/*  (for @ponder/client)
+    status    ${url}/status
+    chains    base ${devnet.base.url}  opengradient ${devnet.og.url}
+    token     ${devnet.token}
+  Press Ctrl-C to stop.
+`);
+
+  if (values.exit) {
+    const supply = await indexer.json("/api/v1/supply");
+    log(`totalSupply from the API: ${supply.totalSupply}`);
+    await shutdown(0);
+  }
+
+  // Live trickle: every few seconds, one more block of traffic at the real time.
+  while (!stopping) {
+    await new Promise((resolve) => setTimeout(resolve, 5000));
+    if (stopping) break;
+    const now = Math.floor(Date.now() / 1000);
+    devnet.base.setTime(now);
+    devnet.og.setTime(now);
+    for (const domain of traffic) await domain.hour(-1, dailyActivity(now) / 4);
+    await mineBoth(devnet);
+  }
+} catch (error) {
+  console.error(error);
+  await shutdown(1);
+}
