@@ -56,7 +56,8 @@ export class DevChain {
     private readonly process: ChildProcess,
     genesisTimestamp: number,
   ) {
-    this.client = createPublicClient({ transport: http(url) });
+    // No caching: the harness mines blocks faster than viem's default 4-second block-number cache.
+    this.client = createPublicClient({ transport: http(url), cacheTime: 0 });
     this.now = genesisTimestamp;
   }
 

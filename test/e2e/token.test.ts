@@ -1,0 +1,187 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Address, parseAbiItem } from "viem";
+import { opgTokenAbi } from "../../abis/opgToken";
+import { formatUnits, OPG_MAX_SUPPLY } from "../../lib/supply";
+import { nextPeriod, periodStart } from "../../lib/time";
+import { TREASURY } from "../harness/accounts";
+import { Random } from "../harness/random";
+import { backends, type Stack, startStack } from "../harness/stack";
+import { holder, TokenTraffic } from "../harness/simulate/token";
+
+const SEED = Number(process.env.TEST_SEED ?? 20261123);
+
+describe.each(backends)("OPG token on %s", (backend) => {
+  let stack: Stack;
+  let traffic: TokenTraffic;
+  let head: bigint;
+  const mined: { number: bigint; timestamp: number }[] = [];
+
+  const read = (functionName: "totalSupply" | "balanceOf", args: readonly [Address] | [] = [], blockNumber = head) =>
+    stack.devnet.base.client.readContract({ address: stack.devnet.token, abi: opgTokenAbi, functionName, args, blockNumber } as any) as Promise<bigint>;
+
+  beforeAll(async () => {
+    const random = new Random(SEED);
+    stack = await startStack(backend, async (devnet) => {
+      // History the indexer backfills: the treasury seeds holders and a day of trading follows.
+      traffic = new TokenTraffic(devnet, random, 25);
+      await traffic.seed(OPG_MAX_SUPPLY);
+      mined.push(await devnet.base.mine());
+      for (let hour = 0; hour < 24; hour++) {
+        await traffic.step(random.int(0, 6));
+        devnet.base.advance(3600);
+        mined.push(await devnet.base.mine());
+      }
+    });
+    // Live traffic the indexer follows in realtime: several days of transfers, burns and churn.
+    for (let block = 0; block < 40; block++) {
+      await traffic.step(random.int(1, 8));
+      if (block % 7 === 3) await traffic.transfer(holder(random.int(0, 24)), holder(random.int(0, 24)), 0n);
+      stack.devnet.base.advance(random.int(600, 4 * 3600));
+      mined.push(await stack.devnet.base.mine());
+    }
+    await stack.sync();
+    head = await stack.devnet.base.blockNumber();
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it("reports the token's own totalSupply, minted and burned at the indexed block", async () => {
+    const supply = await stack.indexer.json("/api/v1/supply");
+    const totalSupply = await read("totalSupply");
+    expect(supply.asOf.block).toBe(Number(head));
+    expect(supply.totalSupply).toBe(totalSupply.toString());
+    expect(supply.minted).toBe(OPG_MAX_SUPPLY.toString());
+    expect(supply.burned).toBe((OPG_MAX_SUPPLY - totalSupply).toString());
+    expect(BigInt(supply.burned)).toBeGreaterThan(0n);
+    expect(supply.maxSupply).toBe(OPG_MAX_SUPPLY.toString());
+    expect(supply.decimals).toBe(18);
+
+    const treasury = await read("balanceOf", [TREASURY]);
+    expect(supply.circulatingSupply).toBe((totalSupply - treasury).toString());
+    expect(supply.nonCirculating).toEqual({
+      total: treasury.toString(),
+      accounts: [{ label: "treasury", address: TREASURY, balance: treasury.toString() }],
+    });
+  });
+
+  it("serves total and circulating supply as plain whole OPG", async () => {
+    const totalSupply = await read("totalSupply");
+    const treasury = await read("balanceOf", [TREASURY]);
+    const total = await stack.indexer.get("/api/v1/supply/total");
+    expect(total.headers.get("content-type")).toContain("text/plain");
+    expect(await total.text()).toBe(formatUnits(totalSupply));
+    expect(await (await stack.indexer.get("/api/v1/supply/circulating")).text()).toBe(formatUnits(totalSupply - treasury));
+  });
+
+  it("matches balanceOf for every account the workload touched, and counts holders", async () => {
+    let holders = 0;
+    for (const address of traffic.touched) {
+      const balance = await read("balanceOf", [address]);
+      if (balance > 0n) holders++;
+      const account = await stack.indexer.json(`/api/v1/accounts/${address}`);
+      expect(account.balance, address).toBe(balance.toString());
+      expect(account.recentTransfers.length).toBeGreaterThan(0);
+    }
+    const supply = await stack.indexer.json("/api/v1/supply");
+    expect(supply.holders).toBe(holders);
+  });
+
+  it("ranks holders by balance, the same through REST and GraphQL", async () => {
+    const top = await stack.indexer.json("/api/v1/holders/top?limit=5");
+    expect(top.data).toHaveLength(5);
+    const balances = top.data.map((row: { balance: string }) => BigInt(row.balance));
+    expect([...balances].sort((a, b) => (a > b ? -1 : a < b ? 1 : 0))).toEqual(balances);
+    for (const row of top.data) expect(row.balance).toBe((await read("balanceOf", [row.address])).toString());
+
+    const response = await fetch(`${stack.indexer.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: '{ accounts(orderBy: "balance", orderDirection: "desc", limit: 5) { items { address balance } } }' }),
+    });
+    const body = (await response.json()) as { data: { accounts: { items: { address: string; balance: string }[] } } };
+    expect(body.data.accounts.items.map((item) => [item.address.toLowerCase(), item.balance])).toEqual(
+      top.data.map((row: { address: string; balance: string }) => [row.address, row.balance]),
+    );
+  });
+
+  it("rolls hourly buckets up to days whose closing supply is totalSupply at each day's last block", async () => {
+    const from = mined[0]!.timestamp;
+    const to = mined.at(-1)!.timestamp;
+    const history = await stack.indexer.json(`/api/v1/supply/history?interval=day&from=${from}&to=${to}`);
+    const days: { timestamp: number; totalSupply: string; minted: string; burned: string; transferCount: number }[] = history.data;
+
+    let expected = periodStart(from, "day");
+    for (const day of days) {
+      expect(day.timestamp).toBe(expected);
+      expected = nextPeriod(expected, "day");
+      const lastBlock = mined.filter((block) => block.timestamp < nextPeriod(day.timestamp, "day")).at(-1)!;
+      expect(day.totalSupply, new Date(day.timestamp * 1000).toISOString()).toBe((await read("totalSupply", [], lastBlock.number)).toString());
+    }
+    expect(days.at(-1)!.timestamp).toBe(periodStart(to, "day"));
+
+    const logs = await stack.devnet.base.client.getLogs({
+      address: stack.devnet.token,
+      event: parseAbiItem("event Transfer(address indexed from, address indexed to, uint256 value)"),
+      fromBlock: 0n,
+      toBlock: head,
+    });
+    const totalSupply = await read("totalSupply");
+    const sum = (key: "minted" | "burned") => days.reduce((acc, day) => acc + BigInt(day[key]), 0n);
+    expect(days.reduce((acc, day) => acc + day.transferCount, 0)).toBe(logs.length);
+    expect(sum("minted") - sum("burned")).toBe(totalSupply);
+
+    const hourly = await stack.indexer.json(`/api/v1/supply/history?interval=hour&from=${from}&to=${to}`);
+    expect(hourly.data.reduce((acc: number, hour: { transferCount: number }) => acc + hour.transferCount, 0)).toBe(logs.length);
+    expect(hourly.data.at(-1).totalSupply).toBe(totalSupply.toString());
+    const weekly = await stack.indexer.json(`/api/v1/supply/history?interval=week&from=${from}&to=${to}`);
+    expect(weekly.data.at(-1).totalSupply).toBe(totalSupply.toString());
+  });
+
+  it("answers past supply from the hourly buckets with at= and atBlock=", async () => {
+    const middle = mined[Math.floor(mined.length / 2)]!;
+    const byBlock = await stack.indexer.json(`/api/v1/supply?atBlock=${middle.number}`);
+    expect(byBlock.asOf.block).toBeLessThanOrEqual(Number(middle.number));
+    expect(byBlock.totalSupply).toBe((await read("totalSupply", [], BigInt(byBlock.asOf.block))).toString());
+    const byTime = await stack.indexer.json(`/api/v1/supply?at=${middle.timestamp}`);
+    expect(byTime.granularity).toBe("hour");
+  });
+
+  it("exports series as CSV", async () => {
+    const response = await stack.indexer.get("/api/v1/supply/history?interval=day&format=csv");
+    expect(response.headers.get("content-type")).toContain("text/csv");
+    const lines = (await response.text()).trim().split("\n");
+    expect(lines[0]).toBe("timestamp,time,transferCount,transferVolume,minted,burned,totalSupply,circulatingSupply,holders");
+    expect(lines.length).toBeGreaterThan(1);
+  });
+
+  it("answers a repeated request with 304 until a new block is indexed", async () => {
+    const first = await stack.indexer.get("/api/v1/supply");
+    const etag = first.headers.get("etag");
+    expect(etag).toBeTruthy();
+    expect(first.headers.get("cache-control")).toContain("max-age");
+    const again = await fetch(`${stack.indexer.url}/api/v1/supply`, { headers: { "if-none-match": etag! } });
+    expect(again.status).toBe(304);
+  });
+
+  it.each([
+    ["/api/v1/supply/history?interval=year", 400, "invalid_parameter"],
+    ["/api/v1/supply/history?interval=day&from=2000&to=1000", 400, "invalid_range"],
+    ["/api/v1/supply/history?from=yesterday", 400, "invalid_parameter"],
+    ["/api/v1/supply/history?interval=hour&from=0&to=1900000000", 400, "range_too_large"],
+    ["/api/v1/supply?atBlock=-1", 400, "invalid_parameter"],
+    ["/api/v1/accounts/0x123", 400, "invalid_address"],
+    ["/api/v1/accounts/0x000000000000000000000000000000000000dEaD", 404, "not_found"],
+    ["/api/v1/holders/top?limit=100000", 400, "invalid_parameter"],
+    ["/api/v1/holders/top?limit=ten", 400, "invalid_parameter"],
+    ["/api/v1/holders/top?format=xml", 400, "invalid_parameter"],
+    ["/api/v1/no-such-thing", 404, "not_found"],
+  ])("answers %s with %i", async (path, status, code) => {
+    const response = await stack.indexer.get(path);
+    expect(response.status).toBe(status);
+    const body = (await response.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe(code);
+    expect(body.error.message.length).toBeGreaterThan(0);
+  });
+});
