@@ -1,1 +1,2 @@
 export * from "./schema/token";
+export * from "./schema/verification";

@@ -23,6 +23,8 @@ export async function startDevnet(options: { genesisTimestamp?: number } = {}): 
   const [base, og] = await Promise.all([DevChain.start(8453, genesisTimestamp), DevChain.start(10740, genesisTimestamp)]);
   try {
     const token = await base.deploy(DEPLOYER, artifacts.OPGToken!, [TREASURY]);
+    const teeRegistry = await og.deploy(DEPLOYER, artifacts.TEERegistryDouble!);
+    const settlementRelay = await og.deploy(DEPLOYER, artifacts.InferenceSettlementRelayDouble!);
     const env: Record<string, string> = {
       PONDER_RPC_URL_8453: base.url,
       PONDER_RPC_URL_10740: og.url,
@@ -30,8 +32,8 @@ export async function startDevnet(options: { genesisTimestamp?: number } = {}): 
       OPG_TOKEN_START_BLOCK: "0",
       OG_START_BLOCK: "0",
       X402_PROXY_ADDRESSES: "",
-      SETTLEMENT_RELAY_ADDRESS: "",
-      TEE_REGISTRY_ADDRESS: "",
+      SETTLEMENT_RELAY_ADDRESS: settlementRelay,
+      TEE_REGISTRY_ADDRESS: teeRegistry,
       STAKING_ADDRESS: "",
       DISTRIBUTION_ADDRESS: "",
       NON_CIRCULATING_ADDRESSES: `treasury:${TREASURY}`,

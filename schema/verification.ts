@@ -1,0 +1,138 @@
+import { index, onchainTable, primaryKey } from "ponder";
+
+export const teeType = onchainTable("tee_type", (t) => ({
+  id: t.integer().primaryKey(),
+  name: t.text().notNull(),
+  addedBlock: t.bigint().notNull(),
+  addedTimestamp: t.bigint().notNull(),
+}));
+
+/**
+ * A PCR measurement per TEE type; revoking keeps the row with `approved` false. The approval
+ * fields are null for a revocation whose approval happened before the start block.
+ */
+export const pcr = onchainTable("pcr", (t) => ({
+  pcrHash: t.hex().notNull(),
+  teeType: t.integer().notNull(),
+  version: t.text(),
+  approved: t.boolean().notNull(),
+  approvedBlock: t.bigint(),
+  approvedTimestamp: t.bigint(),
+  revokedBlock: t.bigint(),
+  revokedTimestamp: t.bigint(),
+}), (table) => ({
+  pk: primaryKey({ columns: [table.pcrHash, table.teeType] }),
+}));
+
+/**
+ * One row per TEE id seen in the registry or in a settlement. A TEE first seen in a settlement has
+ * `registered` false (owner and type unknown) until its TEERegistered event arrives, if ever.
+ * The live/stale state is not stored: it depends on the latest block's time (lib/verification.ts).
+ */
+export const teeNode = onchainTable("tee_node", (t) => ({
+  id: t.hex().primaryKey(),
+  registered: t.boolean().notNull(),
+  owner: t.hex(),
+  teeType: t.integer(),
+  registeredBlock: t.bigint(),
+  registeredTimestamp: t.bigint(),
+  enabled: t.boolean().notNull(),
+  /** The timestamp the TEE put in its last heartbeat (what the registry records), unix seconds. */
+  lastHeartbeat: t.bigint(),
+  lastHeartbeatBlock: t.bigint(),
+  heartbeatCount: t.integer().notNull(),
+  individualSettlements: t.integer().notNull(),
+  lastSettlementBlock: t.bigint(),
+  lastSettlementTimestamp: t.bigint(),
+  firstSeenBlock: t.bigint().notNull(),
+  firstSeenTimestamp: t.bigint().notNull(),
+}), (table) => ({
+  typeIdx: index().on(table.teeType),
+}));
+
+/** Registry lifecycle events of one TEE (registered, enabled, disabled), for its timeline. */
+export const teeEvent = onchainTable("tee_event", (t) => ({
+  id: t.text().primaryKey(),
+  teeId: t.hex().notNull(),
+  kind: t.text().notNull(),
+  blockNumber: t.bigint().notNull(),
+  timestamp: t.bigint().notNull(),
+  transactionHash: t.hex().notNull(),
+  logIndex: t.integer().notNull(),
+}), (table) => ({
+  teeIdx: index().on(table.teeId, table.blockNumber),
+}));
+
+export const heartbeat = onchainTable("heartbeat", (t) => ({
+  id: t.text().primaryKey(),
+  teeId: t.hex().notNull(),
+  heartbeatTimestamp: t.bigint().notNull(),
+  blockNumber: t.bigint().notNull(),
+  timestamp: t.bigint().notNull(),
+  transactionHash: t.hex().notNull(),
+  logIndex: t.integer().notNull(),
+}), (table) => ({
+  teeIdx: index().on(table.teeId, table.blockNumber),
+}));
+
+/** A verified inference: an IndividualSettlement whose TEE signature the relay checked on-chain. */
+export const individualSettlement = onchainTable("individual_settlement", (t) => ({
+  id: t.text().primaryKey(),
+  teeId: t.hex().notNull(),
+  /** False when the TEE was not in the registry at settlement time. */
+  teeRegistered: t.boolean().notNull(),
+  user: t.hex().notNull(),
+  inputHash: t.hex().notNull(),
+  outputHash: t.hex().notNull(),
+  inferenceTimestamp: t.bigint().notNull(),
+  lagSeconds: t.bigint().notNull(),
+  walrusBlobId: t.hex().notNull(),
+  blockNumber: t.bigint().notNull(),
+  timestamp: t.bigint().notNull(),
+  transactionHash: t.hex().notNull(),
+  logIndex: t.integer().notNull(),
+}), (table) => ({
+  inputIdx: index().on(table.inputHash),
+  outputIdx: index().on(table.outputHash),
+  teeIdx: index().on(table.teeId, table.blockNumber),
+}));
+
+/** A Merkle root committing `batchSize` inferences whose leaves live off-chain (Walrus). */
+export const batchSettlement = onchainTable("batch_settlement", (t) => ({
+  id: t.text().primaryKey(),
+  merkleRoot: t.hex().notNull(),
+  batchSize: t.bigint().notNull(),
+  walrusBlobId: t.hex().notNull(),
+  blockNumber: t.bigint().notNull(),
+  timestamp: t.bigint().notNull(),
+  transactionHash: t.hex().notNull(),
+  logIndex: t.integer().notNull(),
+}), (table) => ({
+  rootIdx: index().on(table.merkleRoot),
+}));
+
+/** Hourly verification flows; id is the hour number. */
+export const verificationHourly = onchainTable("verification_hourly", (t) => ({
+  id: t.integer().primaryKey(),
+  timestamp: t.bigint().notNull(),
+  verified: t.integer().notNull(),
+  unregisteredVerified: t.integer().notNull(),
+  batches: t.integer().notNull(),
+  batchedInferences: t.bigint().notNull(),
+  lagSum: t.bigint().notNull(),
+  lagMax: t.bigint(),
+  lastBlock: t.bigint().notNull(),
+}));
+
+/**
+ * Settlement lag histogram: how many settlements of the hour had exactly `lagSeconds` of lag.
+ * Lags are whole seconds, so percentiles over any window are exact and cost the number of
+ * distinct (hour, lag) pairs, not the number of settlements.
+ */
+export const verificationLagHourly = onchainTable("verification_lag_hourly", (t) => ({
+  hour: t.integer().notNull(),
+  lagSeconds: t.bigint().notNull(),
+  count: t.integer().notNull(),
+}), (table) => ({
+  pk: primaryKey({ columns: [table.hour, table.lagSeconds] }),
+}));

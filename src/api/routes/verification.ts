@@ -1,0 +1,313 @@
+import { db } from "ponder:api";
+import {
+  heartbeat,
+  individualSettlement,
+  teeEvent,
+  teeNode,
+  teeType,
+  verificationHourly,
+  verificationLagHourly,
+} from "ponder:schema";
+import { Hono } from "hono";
+import { and, asc, desc, eq, gte, lte, or, sql } from "ponder";
+import { z } from "zod";
+import { appConfig } from "../../../lib/env";
+import { SECONDS_PER_HOUR } from "../../../lib/time";
+import { lagPercentile, TEE_STATES, teeState, WINDOWS, type WindowName, windowHours } from "../../../lib/verification";
+import {
+  type ApiContext,
+  type AsOf,
+  badRequest,
+  formatParam,
+  limitParam,
+  listResponse,
+  MAX_SERIES_POINTS,
+  notFound,
+  parseQuery,
+  seriesQuery,
+  seriesRange,
+  timeParam,
+} from "../http";
+import { rollupHourly } from "../rollup";
+
+export const verification = new Hono<{ Variables: { asOf: AsOf } }>();
+
+const maxAge = appConfig.teeHeartbeatMaxAgeSeconds;
+const registryChain = appConfig.teeRegistry?.chain ?? "opengradient";
+const settlementChain = appConfig.settlementRelay?.chain ?? registryChain;
+
+/** The time TEE states are judged at: the latest indexed block on the registry's chain. */
+const registryPosition = (asOf: AsOf) => asOf[registryChain];
+const registryNow = (asOf: AsOf) => registryPosition(asOf)?.timestamp ?? 0;
+const settlementNow = (asOf: AsOf) => asOf[settlementChain]?.timestamp ?? Math.floor(Date.now() / 1000);
+
+function parseHashParam(value: string, name: string): `0x${string}` {
+  if (!/^0x[0-9a-fA-F]{64}$/.test(value)) {
+    throw badRequest(`${name}: "${value}" is not a 0x-prefixed 32-byte hex hash`, "invalid_hash");
+  }
+  return value.toLowerCase() as `0x${string}`;
+}
+
+type TeeRow = typeof teeNode.$inferSelect;
+
+async function typeNames() {
+  const rows = await db.select({ id: teeType.id, name: teeType.name }).from(teeType);
+  return new Map(rows.map((row) => [row.id, row.name]));
+}
+
+const num = (value: bigint | null) => (value === null ? null : Number(value));
+
+function describeTee(row: TeeRow, names: Map<number, string>, now: number) {
+  return {
+    teeId: row.id,
+    state: teeState(row, now, maxAge),
+    registered: row.registered,
+    enabled: row.enabled,
+    owner: row.owner,
+    type: row.teeType,
+    typeName: row.teeType === null ? null : (names.get(row.teeType) ?? null),
+    registeredBlock: num(row.registeredBlock),
+    registeredTimestamp: num(row.registeredTimestamp),
+    lastHeartbeat: num(row.lastHeartbeat),
+    heartbeatAgeSeconds: row.lastHeartbeat === null ? null : now - Number(row.lastHeartbeat),
+    heartbeatCount: row.heartbeatCount,
+    individualSettlements: row.individualSettlements,
+    lastSettlementBlock: num(row.lastSettlementBlock),
+    lastSettlementTimestamp: num(row.lastSettlementTimestamp),
+    firstSeenBlock: Number(row.firstSeenBlock),
+  };
+}
+
+function describeSettlement(row: typeof individualSettlement.$inferSelect) {
+  return {
+    teeId: row.teeId,
+    teeRegistered: row.teeRegistered,
+    user: row.user,
+    inputHash: row.inputHash,
+    outputHash: row.outputHash,
+    inferenceTimestamp: Number(row.inferenceTimestamp),
+    lagSeconds: Number(row.lagSeconds),
+    walrusBlobId: row.walrusBlobId,
+    block: Number(row.blockNumber),
+    timestamp: Number(row.timestamp),
+    transactionHash: row.transactionHash,
+    logIndex: row.logIndex,
+  };
+}
+
+const windowNames = Object.keys(WINDOWS) as [WindowName, ...WindowName[]];
+const statusQuery = z.object({
+  window: z.enum(windowNames, { errorMap: () => ({ message: `must be one of ${windowNames.join(", ")}` }) }).optional(),
+  from: timeParam.optional(),
+  to: timeParam.optional(),
+});
+
+function resolveWindow(query: z.infer<typeof statusQuery>, latest: number) {
+  const explicit = query.from !== undefined || query.to !== undefined;
+  if (explicit && query.window) throw badRequest("give window or from/to, not both", "invalid_range");
+  if (!explicit) return { name: query.window ?? "24h", ...windowHours({ name: query.window ?? "24h" }, latest) };
+  const to = query.to ?? latest;
+  const from = query.from ?? Math.max(0, to - WINDOWS["24h"] * SECONDS_PER_HOUR);
+  if (from > to) throw badRequest(`from (${from}) is after to (${to})`, "invalid_range");
+  const hours = windowHours({ from, to }, latest);
+  if (hours.lastHour - hours.firstHour + 1 > MAX_SERIES_POINTS) {
+    throw badRequest(`the window holds more than ${MAX_SERIES_POINTS} hours; narrow from/to`, "range_too_large");
+  }
+  return { name: null, ...hours };
+}
+
+verification.get("/verification/status", async (c: ApiContext) => {
+  const query = parseQuery(c, statusQuery);
+  const window = resolveWindow(query, settlementNow(c.var.asOf));
+  const inWindow = (column: typeof verificationHourly.id | typeof verificationLagHourly.hour) =>
+    and(gte(column, window.firstHour), lte(column, window.lastHour));
+
+  const [tees, [totals], bins] = await Promise.all([
+    db.select().from(teeNode),
+    db
+      .select({
+        verified: sql<string>`coalesce(sum(${verificationHourly.verified}), 0)`,
+        unregisteredVerified: sql<string>`coalesce(sum(${verificationHourly.unregisteredVerified}), 0)`,
+        batches: sql<string>`coalesce(sum(${verificationHourly.batches}), 0)`,
+        batched: sql<string>`coalesce(sum(${verificationHourly.batchedInferences}), 0)`,
+        lagSum: sql<string>`coalesce(sum(${verificationHourly.lagSum}), 0)`,
+        lagMax: sql<string | null>`max(${verificationHourly.lagMax})`,
+      })
+      .from(verificationHourly)
+      .where(inWindow(verificationHourly.id)),
+    db
+      .select({ lag: verificationLagHourly.lagSeconds, count: sql<string>`sum(${verificationLagHourly.count})` })
+      .from(verificationLagHourly)
+      .where(inWindow(verificationLagHourly.hour))
+      .groupBy(verificationLagHourly.lagSeconds),
+  ]);
+
+  const now = registryNow(c.var.asOf);
+  const byState = Object.fromEntries(TEE_STATES.map((state) => [state, 0])) as Record<(typeof TEE_STATES)[number], number>;
+  for (const tee of tees) byState[teeState(tee, now, maxAge)]++;
+
+  const verified = Number(totals?.verified ?? 0);
+  const batched = Number(totals?.batched ?? 0);
+  const lagBins = bins.map((bin) => ({ lag: Number(bin.lag), count: Number(bin.count) }));
+  return c.json({
+    tees: { ...byState, total: tees.length },
+    heartbeatMaxAgeSeconds: maxAge,
+    window: {
+      name: window.name,
+      from: window.firstHour * SECONDS_PER_HOUR,
+      to: (window.lastHour + 1) * SECONDS_PER_HOUR - 1,
+      hours: window.lastHour - window.firstHour + 1,
+    },
+    inferences: {
+      verified,
+      unregisteredVerified: Number(totals?.unregisteredVerified ?? 0),
+      batched,
+      batches: Number(totals?.batches ?? 0),
+      total: verified + batched,
+      verifiedShare: verified + batched > 0 ? verified / (verified + batched) : null,
+    },
+    lag: {
+      unit: "seconds",
+      settlements: verified,
+      p50: lagPercentile(lagBins, 50),
+      p95: lagPercentile(lagBins, 95),
+      mean: verified > 0 ? Number(totals!.lagSum) / verified : null,
+      max: totals?.lagMax === null || totals?.lagMax === undefined ? null : Number(totals.lagMax),
+    },
+    asOf: registryPosition(c.var.asOf),
+  });
+});
+
+const teeListQuery = z.object({
+  state: z.enum(TEE_STATES, { errorMap: () => ({ message: `must be one of ${TEE_STATES.join(", ")}` }) }).optional(),
+  type: z.coerce
+    .number({ invalid_type_error: "must be a TEE type id (0-255)" })
+    .int("must be a TEE type id (0-255)")
+    .min(0, "must be a TEE type id (0-255)")
+    .max(255, "must be a TEE type id (0-255)")
+    .optional(),
+  limit: limitParam(100, 1000),
+  format: formatParam,
+});
+
+/** States depend on the latest block time, so the filter runs after classification; TEEs number in the hundreds at most. */
+verification.get("/verification/tees", async (c: ApiContext) => {
+  const query = parseQuery(c, teeListQuery);
+  const now = registryNow(c.var.asOf);
+  const [rows, names] = await Promise.all([
+    db
+      .select()
+      .from(teeNode)
+      .where(query.type === undefined ? undefined : eq(teeNode.teeType, query.type))
+      .orderBy(asc(teeNode.id)),
+    typeNames(),
+  ]);
+  const matching = rows
+    .map((row) => describeTee(row, names, now))
+    .filter((tee) => query.state === undefined || tee.state === query.state);
+  return listResponse(c, query.format, matching.slice(0, query.limit), {
+    total: matching.length,
+    heartbeatMaxAgeSeconds: maxAge,
+    asOf: registryPosition(c.var.asOf),
+  });
+});
+
+verification.get("/verification/tees/:teeId", async (c: ApiContext) => {
+  const teeId = parseHashParam(c.req.param("teeId") ?? "", "teeId");
+  const query = parseQuery(c, z.object({ limit: limitParam(20, 500) }));
+  const [row] = await db.select().from(teeNode).where(eq(teeNode.id, teeId)).limit(1);
+  if (!row) throw notFound(`TEE ${teeId} has not been seen in the registry or in any settlement`);
+  const [names, events, heartbeats, settlements] = await Promise.all([
+    typeNames(),
+    db.select().from(teeEvent).where(eq(teeEvent.teeId, teeId)).orderBy(asc(teeEvent.blockNumber), asc(teeEvent.logIndex)),
+    db
+      .select()
+      .from(heartbeat)
+      .where(eq(heartbeat.teeId, teeId))
+      .orderBy(desc(heartbeat.blockNumber), desc(heartbeat.logIndex))
+      .limit(query.limit),
+    db
+      .select()
+      .from(individualSettlement)
+      .where(eq(individualSettlement.teeId, teeId))
+      .orderBy(desc(individualSettlement.blockNumber), desc(individualSettlement.logIndex))
+      .limit(query.limit),
+  ]);
+  return c.json({
+    ...describeTee(row, names, registryNow(c.var.asOf)),
+    heartbeatMaxAgeSeconds: maxAge,
+    events: events.map((event) => ({
+      kind: event.kind,
+      block: Number(event.blockNumber),
+      timestamp: Number(event.timestamp),
+      transactionHash: event.transactionHash,
+    })),
+    recentHeartbeats: heartbeats.map((beat) => ({
+      heartbeatTimestamp: Number(beat.heartbeatTimestamp),
+      block: Number(beat.blockNumber),
+      timestamp: Number(beat.timestamp),
+      transactionHash: beat.transactionHash,
+    })),
+    recentSettlements: settlements.map(describeSettlement),
+    asOf: registryPosition(c.var.asOf),
+  });
+});
+
+verification.get("/verification/inferences/:hash", async (c: ApiContext) => {
+  const hash = parseHashParam(c.req.param("hash") ?? "", "hash");
+  const rows = await db
+    .select()
+    .from(individualSettlement)
+    .where(or(eq(individualSettlement.inputHash, hash), eq(individualSettlement.outputHash, hash)))
+    .orderBy(asc(individualSettlement.blockNumber), asc(individualSettlement.logIndex))
+    .limit(100);
+  const asOf = c.var.asOf[settlementChain];
+  if (rows.length === 0) {
+    return c.json(
+      {
+        error: {
+          code: "not_found",
+          message: `no individual settlement has ${hash} as input or output hash (inferences settled in a batch are not indexed one by one)`,
+        },
+        hash,
+        state: "not found",
+        asOf,
+      },
+      404,
+    );
+  }
+  return c.json({
+    hash,
+    state: "verified",
+    settlements: rows.map((row) => ({
+      matchedOn: row.inputHash === hash ? "input" : "output",
+      ...describeSettlement(row),
+    })),
+    asOf,
+  });
+});
+
+verification.get("/verification/history", async (c: ApiContext) => {
+  const query = parseQuery(c, seriesQuery);
+  const { from, to } = seriesRange(query, settlementNow(c.var.asOf));
+  const rows = await rollupHourly({
+    table: verificationHourly,
+    id: verificationHourly.id,
+    interval: query.interval,
+    from,
+    to,
+    flows: {
+      verified: { column: verificationHourly.verified, kind: "count" },
+      unregisteredVerified: { column: verificationHourly.unregisteredVerified, kind: "count" },
+      batches: { column: verificationHourly.batches, kind: "count" },
+      batchedInferences: { column: verificationHourly.batchedInferences, kind: "count" },
+      lagSum: { column: verificationHourly.lagSum, kind: "count" },
+      maxLagSeconds: { column: verificationHourly.lagMax, kind: "count", aggregate: "max" },
+    },
+  });
+  const data = rows.map(({ lagSum, maxLagSeconds, ...row }) => {
+    const settled = Number(row.verified) > 0;
+    return { ...row, meanLagSeconds: settled ? Number(lagSum) / Number(row.verified) : null, maxLagSeconds: settled ? maxLagSeconds : null };
+  });
+  return listResponse(c, query.format, data, { interval: query.interval, from, to, asOf: c.var.asOf[settlementChain] });
+});

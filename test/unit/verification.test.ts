@@ -1,0 +1,126 @@
+import { describe, expect, it } from "vitest";
+import { Random } from "../harness/random";
+import { type LagBin, lagPercentile, settlementLag, teeState, windowHours } from "../../lib/verification";
+
+const MAX_AGE = 3600;
+const NOW = 1_800_000_000;
+
+describe("teeState", () => {
+  const enabled = { registered: true, enabled: true };
+
+  it("is live while the last heartbeat is younger than the max age at the block time", () => {
+    expect(teeState({ ...enabled, lastHeartbeat: NOW }, NOW, MAX_AGE)).toBe("live");
+    expect(teeState({ ...enabled, lastHeartbeat: NOW - MAX_AGE + 1 }, NOW, MAX_AGE)).toBe("live");
+    expect(teeState({ ...enabled, lastHeartbeat: BigInt(NOW - 10) }, NOW, MAX_AGE)).toBe("live");
+  });
+
+  it("turns stale exactly when the heartbeat's age reaches the max age", () => {
+    expect(teeState({ ...enabled, lastHeartbeat: NOW - MAX_AGE }, NOW, MAX_AGE)).toBe("stale");
+    expect(teeState({ ...enabled, lastHeartbeat: NOW - 10 * MAX_AGE }, NOW, MAX_AGE)).toBe("stale");
+  });
+
+  it("is stale when enabled but no heartbeat was ever received", () => {
+    expect(teeState({ ...enabled, lastHeartbeat: null }, NOW, MAX_AGE)).toBe("stale");
+  });
+
+  it("judges age against the given time, not the wall clock", () => {
+    const tee = { ...enabled, lastHeartbeat: 1000 };
+    expect(teeState(tee, 1000 + MAX_AGE - 1, MAX_AGE)).toBe("live");
+    expect(teeState(tee, 1000 + MAX_AGE, MAX_AGE)).toBe("stale");
+  });
+
+  it("is disabled whenever disabled, however fresh the heartbeat", () => {
+    expect(teeState({ registered: true, enabled: false, lastHeartbeat: NOW }, NOW, MAX_AGE)).toBe("disabled");
+    expect(teeState({ registered: true, enabled: false, lastHeartbeat: null }, NOW, MAX_AGE)).toBe("disabled");
+  });
+
+  it("is unregistered for a TEE known only from settlements", () => {
+    expect(teeState({ registered: false, enabled: false, lastHeartbeat: null }, NOW, MAX_AGE)).toBe("unregistered");
+    expect(teeState({ registered: false, enabled: true, lastHeartbeat: NOW }, NOW, MAX_AGE)).toBe("unregistered");
+  });
+});
+
+describe("settlementLag", () => {
+  it("is block time minus inference time, negative when the TEE clock runs ahead", () => {
+    expect(settlementLag(1000n, 970n)).toBe(30n);
+    expect(settlementLag(1000n, 1003n)).toBe(-3n);
+  });
+});
+
+/** The textbook nearest-rank definition on the raw values, to check the histogram version against. */
+function nearestRank(values: number[], p: number): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.ceil((p / 100) * sorted.length) - 1]!;
+}
+
+function histogram(values: number[]): LagBin[] {
+  const counts = new Map<number, number>();
+  for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
+  return [...counts].map(([lag, count]) => ({ lag, count }));
+}
+
+describe("lagPercentile (nearest rank)", () => {
+  it("is null without settlements", () => {
+    expect(lagPercentile([], 50)).toBeNull();
+    expect(lagPercentile([{ lag: 4, count: 0 }], 95)).toBeNull();
+  });
+
+  it("picks the value at rank ceil(p/100 × N)", () => {
+    // 1..10: p50 is rank 5 → 5; p95 is rank ceil(9.5) = 10 → 10; p10 is rank 1 → 1.
+    const bins = Array.from({ length: 10 }, (_, i) => ({ lag: i + 1, count: 1 }));
+    expect(lagPercentile(bins, 50)).toBe(5);
+    expect(lagPercentile(bins, 95)).toBe(10);
+    expect(lagPercentile(bins, 10)).toBe(1);
+    expect(lagPercentile(bins, 100)).toBe(10);
+  });
+
+  it("counts repeated lags by their bin counts, in any bin order", () => {
+    // Sorted: 2×3, 5×1, 9×96 (100 settlements): rank 50 falls in the 9s, rank 3 is the last 2.
+    const bins = [
+      { lag: 9, count: 96 },
+      { lag: 2, count: 3 },
+      { lag: 5, count: 1 },
+    ];
+    expect(lagPercentile(bins, 50)).toBe(9);
+    expect(lagPercentile(bins, 3)).toBe(2);
+    expect(lagPercentile(bins, 4)).toBe(5);
+  });
+
+  it("merges bins of the same lag from different hours", () => {
+    expect(lagPercentile([{ lag: 7, count: 1 }, { lag: 3, count: 1 }, { lag: 7, count: 2 }], 50)).toBe(7);
+  });
+
+  it("handles negative lags", () => {
+    expect(lagPercentile(histogram([-5, -1, 0, 2]), 50)).toBe(-1);
+  });
+
+  it("agrees with nearest rank on the raw values for random workloads", () => {
+    const random = new Random(7);
+    for (let round = 0; round < 200; round++) {
+      const values = Array.from({ length: random.int(1, 400) }, () => random.int(-3, random.int(1, 900)));
+      for (const p of [1, 50, 90, 95, 99, 100]) {
+        expect(lagPercentile(histogram(values), p)).toBe(nearestRank(values, p));
+      }
+    }
+  });
+
+  it("rejects percentiles outside (0, 100]", () => {
+    expect(() => lagPercentile([{ lag: 1, count: 1 }], 0)).toThrow(RangeError);
+    expect(() => lagPercentile([{ lag: 1, count: 1 }], 101)).toThrow(RangeError);
+  });
+});
+
+describe("windowHours", () => {
+  it("covers the last N hours ending with the hour of the latest block", () => {
+    const latest = 1000 * 3600 + 1234;
+    expect(windowHours({ name: "24h" }, latest)).toEqual({ firstHour: 977, lastHour: 1000 });
+    expect(windowHours({ name: "7d" }, latest)).toEqual({ firstHour: 1000 - 167, lastHour: 1000 });
+    expect(windowHours({ name: "30d" }, latest)).toEqual({ firstHour: 1000 - 719, lastHour: 1000 });
+  });
+
+  it("covers every hour touched by an explicit range", () => {
+    expect(windowHours({ from: 3600 * 5 + 59, to: 3600 * 7 }, 0)).toEqual({ firstHour: 5, lastHour: 7 });
+    expect(windowHours({ from: 3600 * 5, to: 3600 * 5 }, 0)).toEqual({ firstHour: 5, lastHour: 5 });
+  });
+});
