@@ -1,2 +1,3 @@
 export * from "./schema/token";
 export * from "./schema/verification";
+export * from "./schema/fees";

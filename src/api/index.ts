@@ -3,12 +3,14 @@ import schema from "ponder:schema";
 import { Hono } from "hono";
 import { client, graphql } from "ponder";
 import { type AsOf, errorResponse, freshness, notFound } from "./http";
+import { fees } from "./routes/fees";
 import { token } from "./routes/token";
 import { verification } from "./routes/verification";
 
 const v1 = new Hono<{ Variables: { asOf: AsOf } }>();
 v1.use("*", freshness);
 v1.route("/", token);
+v1.route("/", fees);
 v1.route("/", verification);
 v1.notFound(() => {
   throw notFound("no such endpoint");

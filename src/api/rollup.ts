@@ -5,6 +5,13 @@ import { hourOf, type Interval, periodStart, SECONDS_PER_HOUR } from "../../lib/
 
 type Kind = "amount" | "count";
 type SQL = ReturnType<typeof sql>;
+/** How a flow combines its hours: summed by default; min/max for per-bucket extremes. */
+type Aggregate = "sum" | "min" | "max";
+
+/** The start (unix seconds) of the `interval` period holding hour number `hourColumn`, as SQL. */
+export function periodOfHour(hourColumn: PgColumn | SQL, interval: Interval): SQL {
+  return sql`extract(epoch from date_trunc(${interval}, to_timestamp(${hourColumn}::bigint * ${SECONDS_PER_HOUR}) at time zone 'UTC'))::bigint`;
+}
 
 /**
  * Rolls an hourly snapshot table (id = hour number) up to `interval` periods in SQL, then fills
@@ -17,7 +24,7 @@ export async function rollupHourly(options: {
   interval: Interval;
   from: number;
   to: number;
-  flows?: Record<string, { column: PgColumn | SQL; kind: Kind }>;
+  flows?: Record<string, { column: PgColumn | SQL; kind: Kind; aggregate?: Aggregate }>;
   closing?: Record<string, { column: PgColumn; kind: Kind }>;
   where?: SQL;
 }): Promise<SeriesRow[]> {
@@ -27,10 +34,13 @@ export async function rollupHourly(options: {
   const lastHour = hourOf(options.to);
   const scope = options.where ? sql` and ${options.where}` : sql``;
 
-  const period = sql`extract(epoch from date_trunc(${options.interval}, to_timestamp(${options.id}::bigint * ${SECONDS_PER_HOUR}) at time zone 'UTC'))::bigint`;
+  const period = periodOfHour(options.id, options.interval);
   const selections = [
     sql`${period} as "timestamp"`,
-    ...Object.entries(flows).map(([key, { column }]) => sql`coalesce(sum(${column}), 0)::text as ${sql.identifier(key)}`),
+    ...Object.entries(flows).map(
+      ([key, { column, aggregate }]) =>
+        sql`coalesce(${sql.raw(aggregate ?? "sum")}(${column}), 0)::text as ${sql.identifier(key)}`,
+    ),
     ...Object.entries(closing).map(
       ([key, { column }]) => sql`(array_agg(${column} order by ${options.id} desc))[1]::text as ${sql.identifier(key)}`,
     ),

@@ -13,6 +13,8 @@ export type Devnet = {
   og: DevChain;
   artifacts: Record<string, Artifact>;
   token: Address;
+  /** The two x402 proxy doubles, as X402_PROXY_ADDRESSES names them. */
+  x402: { exact: Address; upto: Address };
   env: Record<string, string>;
   stop: () => Promise<void>;
 };
@@ -23,6 +25,10 @@ export async function startDevnet(options: { genesisTimestamp?: number } = {}): 
   const [base, og] = await Promise.all([DevChain.start(8453, genesisTimestamp), DevChain.start(10740, genesisTimestamp)]);
   try {
     const token = await base.deploy(DEPLOYER, artifacts.OPGToken!, [TREASURY]);
+    const x402 = {
+      exact: await base.deploy(DEPLOYER, artifacts.X402ProxyDouble!),
+      upto: await base.deploy(DEPLOYER, artifacts.X402ProxyDouble!),
+    };
     const teeRegistry = await og.deploy(DEPLOYER, artifacts.TEERegistryDouble!);
     const settlementRelay = await og.deploy(DEPLOYER, artifacts.InferenceSettlementRelayDouble!);
     const env: Record<string, string> = {
@@ -31,7 +37,8 @@ export async function startDevnet(options: { genesisTimestamp?: number } = {}): 
       OPG_TOKEN_ADDRESS: token,
       OPG_TOKEN_START_BLOCK: "0",
       OG_START_BLOCK: "0",
-      X402_PROXY_ADDRESSES: "",
+      X402_PROXY_ADDRESSES: `exact:${x402.exact},upto:${x402.upto}`,
+      X402_START_BLOCK: "0",
       SETTLEMENT_RELAY_ADDRESS: settlementRelay,
       TEE_REGISTRY_ADDRESS: teeRegistry,
       STAKING_ADDRESS: "",
@@ -43,6 +50,7 @@ export async function startDevnet(options: { genesisTimestamp?: number } = {}): 
       og,
       artifacts,
       token,
+      x402,
       env,
       stop: async () => {
         await Promise.all([base.stop(), og.stop()]);

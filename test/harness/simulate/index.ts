@@ -1,5 +1,6 @@
 import type { Devnet } from "../devnet";
 import { Random } from "../random";
+import { FeeTraffic } from "./fees";
 import { TokenTraffic } from "./token";
 
 /**
@@ -20,7 +21,7 @@ export function dailyActivity(timestamp: number): number {
 }
 
 export function createTraffic(devnet: Devnet, random: Random): Traffic[] {
-  return [new TokenTraffic(devnet, random, 60)];
+  return [new TokenTraffic(devnet, random, 60), new FeeTraffic(devnet, random, 120, 6)];
 }
 
 /** Lays down `hours` of history on both chains, one pair of blocks per simulated hour. */

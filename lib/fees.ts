@@ -1,0 +1,111 @@
+import { decodeEventLog, type Hex, toEventSelector } from "viem";
+import { opgTokenAbi } from "../abis/opgToken";
+import { x402ProxyAbi } from "../abis/x402Proxy";
+import { SECONDS_PER_HOUR, hourOf } from "./time";
+
+/** Fee rules shared by the X402Proxy handlers, the fee routes and the tests. */
+
+const SETTLED_TOPICS = new Set<string>(
+  x402ProxyAbi.map((event) => toEventSelector(event)),
+);
+const TRANSFER_TOPIC = toEventSelector(opgTokenAbi[0]);
+
+export type ReceiptLog = { address: string; topics: readonly Hex[]; data: Hex; logIndex: number };
+export type MatchedTransfer = { from: Hex; to: Hex; amount: bigint; logIndex: number };
+
+function decodeTransfer(log: ReceiptLog): MatchedTransfer | null {
+  // An ERC-721 Transfer shares the topic but has a fourth topic and no data; only ERC-20 shapes count.
+  if (log.topics[0] !== TRANSFER_TOPIC || log.topics.length !== 3) return null;
+  try {
+    const { args } = decodeEventLog({ abi: opgTokenAbi, eventName: "Transfer", topics: log.topics as [Hex, ...Hex[]], data: log.data });
+    return { from: args.from.toLowerCase() as Hex, to: args.to.toLowerCase() as Hex, amount: args.value, logIndex: log.logIndex };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Pairs every proxy `Settled*` log of one transaction receipt with the OPG transfer it paid for:
+ * walking the logs in order, each settlement claims the nearest preceding OPG transfer that no
+ * earlier settlement claimed. A proxy moves the token and then emits, so the nearest transfer is its
+ * own even when a batch interleaves several (T S T S) or an unrelated OPG transfer came first.
+ * Transfers of other tokens never match. A settlement with nothing left to claim maps to null.
+ * Keyed by the settlement's log index.
+ */
+export function matchSettlements(
+  logs: readonly ReceiptLog[],
+  options: { token: string; proxies: ReadonlySet<string> },
+): Map<number, MatchedTransfer | null> {
+  const token = options.token.toLowerCase();
+  const unclaimed: MatchedTransfer[] = [];
+  const matches = new Map<number, MatchedTransfer | null>();
+  for (const log of [...logs].sort((a, b) => a.logIndex - b.logIndex)) {
+    const address = log.address.toLowerCase();
+    if (address === token) {
+      const transfer = decodeTransfer(log);
+      if (transfer) unclaimed.push(transfer);
+    } else if (options.proxies.has(address) && log.topics[0] && SETTLED_TOPICS.has(log.topics[0])) {
+      matches.set(log.logIndex, unclaimed.pop() ?? null);
+    }
+  }
+  return matches;
+}
+
+/** Folds one payment into an hourly bucket's extremes; a bucket with no payment yet has null extremes. */
+export function mergeMinMax(bucket: { minAmount: bigint | null; maxAmount: bigint | null }, amount: bigint) {
+  return {
+    minAmount: bucket.minAmount === null || amount < bucket.minAmount ? amount : bucket.minAmount,
+    maxAmount: bucket.maxAmount === null || amount > bucket.maxAmount ? amount : bucket.maxAmount,
+  };
+}
+
+/** Mean payment, rounded down to a whole wei; null when there were no payments. */
+export function averageAmount(volume: bigint, count: number): bigint | null {
+  return count > 0 ? volume / BigInt(count) : null;
+}
+
+export const FEE_WINDOWS = { "24h": 24, "7d": 7 * 24, "30d": 30 * 24 } as const;
+export type FeeWindow = keyof typeof FEE_WINDOWS;
+export type HourRange = { fromHour: number; toHour: number };
+
+/**
+ * A summary window is the last N whole hours ending with the hour of the latest indexed block
+ * (that hour included, though it may still be filling); the previous window is the N hours before.
+ * Whole hours let the summary read the hourly buckets instead of every payment.
+ */
+export function summaryWindows(latestTimestamp: number, window: FeeWindow): { current: HourRange; previous: HourRange } {
+  const hours = FEE_WINDOWS[window];
+  const toHour = hourOf(latestTimestamp);
+  const current = { fromHour: toHour - hours + 1, toHour };
+  return { current, previous: { fromHour: current.fromHour - hours, toHour: current.fromHour - 1 } };
+}
+
+/** The seconds an hour range covers, inclusive: [start of first hour, last second of last hour]. */
+export function rangeSeconds(range: HourRange) {
+  return { from: range.fromHour * SECONDS_PER_HOUR, to: (range.toHour + 1) * SECONDS_PER_HOUR - 1 };
+}
+
+export type WindowTotals = { volume: bigint; count: number; uniquePayers: number };
+export type Change = { delta: string; ratio: number | null };
+
+/**
+ * Change against the previous window: `delta` is current − previous (a decimal string, so wei stay exact),
+ * `ratio` is delta / previous as a fraction (0.25 = +25 %, -1 = fell to zero), rounded to 6 decimals;
+ * null when the previous value is zero, where no ratio exists.
+ */
+export function change(current: bigint, previous: bigint): Change {
+  const delta = current - previous;
+  const ratio = previous === 0n ? null : Number((delta * 1_000_000n) / previous) / 1_000_000;
+  return { delta: delta.toString(), ratio };
+}
+
+export function compareWindows(current: WindowTotals, previous: WindowTotals) {
+  const averageNow = averageAmount(current.volume, current.count);
+  const averageBefore = averageAmount(previous.volume, previous.count);
+  return {
+    volume: change(current.volume, previous.volume),
+    count: change(BigInt(current.count), BigInt(previous.count)),
+    uniquePayers: change(BigInt(current.uniquePayers), BigInt(previous.uniquePayers)),
+    average: averageNow === null || averageBefore === null ? null : change(averageNow, averageBefore),
+  };
+}

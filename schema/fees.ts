@@ -1,0 +1,77 @@
+import { index, onchainTable } from "ponder";
+
+/**
+ * One row per x402 settlement. A settlement whose receipt holds no OPG transfer to claim is kept as
+ * an anomaly (amount 0, payer and payee null) so it is visible rather than silently dropped.
+ */
+export const feePayment = onchainTable("fee_payment", (t) => ({
+  id: t.text().primaryKey(),
+  payer: t.hex(),
+  payee: t.hex(),
+  amount: t.bigint().notNull(),
+  proxy: t.hex().notNull(),
+  scheme: t.text().notNull(),
+  withPermit: t.boolean().notNull(),
+  anomaly: t.boolean().notNull(),
+  transferLogIndex: t.integer(),
+  blockNumber: t.bigint().notNull(),
+  timestamp: t.bigint().notNull(),
+  transactionHash: t.hex().notNull(),
+  logIndex: t.integer().notNull(),
+}), (table) => ({
+  payerIdx: index().on(table.payer, table.timestamp),
+  payeeIdx: index().on(table.payee, table.timestamp),
+  timestampIdx: index().on(table.timestamp),
+  txIdx: index().on(table.transactionHash),
+}));
+
+/** Hourly fee bucket; id is the hour number. Anomalies are counted apart and add nothing to the other columns. */
+export const feeHourly = onchainTable("fee_hourly", (t) => ({
+  id: t.integer().primaryKey(),
+  timestamp: t.bigint().notNull(),
+  volume: t.bigint().notNull(),
+  count: t.integer().notNull(),
+  uniquePayers: t.integer().notNull(),
+  minAmount: t.bigint(),
+  maxAmount: t.bigint(),
+  anomalies: t.integer().notNull(),
+  lastBlock: t.bigint().notNull(),
+}));
+
+/**
+ * Which payers paid in which hour: distinct payers over any run of hours are counted exactly from
+ * here, at a cost of payer-hours rather than payments. id is `${hour}:${payer}`.
+ */
+export const feePayerHour = onchainTable("fee_payer_hour", (t) => ({
+  id: t.text().primaryKey(),
+  hour: t.integer().notNull(),
+  payer: t.hex().notNull(),
+  count: t.integer().notNull(),
+  volume: t.bigint().notNull(),
+}), (table) => ({
+  hourIdx: index().on(table.hour, table.payer),
+}));
+
+export const feePayer = onchainTable("fee_payer", (t) => ({
+  address: t.hex().primaryKey(),
+  count: t.integer().notNull(),
+  volume: t.bigint().notNull(),
+  firstBlock: t.bigint().notNull(),
+  firstTimestamp: t.bigint().notNull(),
+  lastBlock: t.bigint().notNull(),
+  lastTimestamp: t.bigint().notNull(),
+}), (table) => ({
+  volumeIdx: index().on(table.volume),
+}));
+
+export const feePayee = onchainTable("fee_payee", (t) => ({
+  address: t.hex().primaryKey(),
+  count: t.integer().notNull(),
+  volume: t.bigint().notNull(),
+  firstBlock: t.bigint().notNull(),
+  firstTimestamp: t.bigint().notNull(),
+  lastBlock: t.bigint().notNull(),
+  lastTimestamp: t.bigint().notNull(),
+}), (table) => ({
+  volumeIdx: index().on(table.volume),
+}));

@@ -1,0 +1,204 @@
+import { db } from "ponder:api";
+import { feeHourly, feePayee, feePayer, feePayerHour } from "ponder:schema";
+import { Hono } from "hono";
+import { desc, inArray, sql } from "ponder";
+import { z } from "zod";
+import {
+  averageAmount,
+  compareWindows,
+  FEE_WINDOWS,
+  type FeeWindow,
+  type HourRange,
+  rangeSeconds,
+  summaryWindows,
+  type WindowTotals,
+} from "../../../lib/fees";
+import { OPG_DECIMALS } from "../../../lib/supply";
+import { hourOf, type Interval, periodStart } from "../../../lib/time";
+import {
+  type ApiContext,
+  type AsOf,
+  badRequest,
+  formatParam,
+  limitParam,
+  listResponse,
+  parseQuery,
+  seriesQuery,
+  seriesRange,
+  timeParam,
+} from "../http";
+import { periodOfHour, rollupHourly } from "../rollup";
+
+export const fees = new Hono<{ Variables: { asOf: AsOf } }>();
+
+const latestBaseTime = (c: ApiContext) => c.var.asOf.base?.timestamp ?? Math.floor(Date.now() / 1000);
+const text = (value: bigint | null) => (value === null ? null : value.toString());
+
+async function windowTotals(range: HourRange): Promise<WindowTotals & { anomalies: number }> {
+  const [buckets, payers] = await Promise.all([
+    db.execute(
+      sql`select coalesce(sum(${feeHourly.volume}), 0)::text as volume, coalesce(sum(${feeHourly.count}), 0)::int as count,
+                 coalesce(sum(${feeHourly.anomalies}), 0)::int as anomalies
+          from ${feeHourly} where ${feeHourly.id} between ${range.fromHour} and ${range.toHour}`,
+    ),
+    db.execute(
+      sql`select count(distinct ${feePayerHour.payer})::int as payers from ${feePayerHour}
+          where ${feePayerHour.hour} between ${range.fromHour} and ${range.toHour}`,
+    ),
+  ]);
+  const row = buckets.rows[0] as { volume: string; count: number | string; anomalies: number | string };
+  return {
+    volume: BigInt(row.volume),
+    count: Number(row.count),
+    anomalies: Number(row.anomalies),
+    uniquePayers: Number((payers.rows[0] as { payers: number | string }).payers),
+  };
+}
+
+function windowBody(range: HourRange, totals: WindowTotals & { anomalies: number }) {
+  return {
+    ...rangeSeconds(range),
+    volume: totals.volume.toString(),
+    count: totals.count,
+    uniquePayers: totals.uniquePayers,
+    average: text(averageAmount(totals.volume, totals.count)),
+    anomalies: totals.anomalies,
+  };
+}
+
+fees.get("/fees/summary", async (c: ApiContext) => {
+  const windows = Object.keys(FEE_WINDOWS) as [FeeWindow, ...FeeWindow[]];
+  const query = parseQuery(
+    c,
+    z.object({ window: z.enum(windows, { errorMap: () => ({ message: `must be one of ${windows.join(", ")}` }) }).default("24h") }),
+  );
+  const { current, previous } = summaryWindows(latestBaseTime(c), query.window);
+  const [now, before] = await Promise.all([windowTotals(current), windowTotals(previous)]);
+  return c.json({
+    window: query.window,
+    ...windowBody(current, now),
+    previous: windowBody(previous, before),
+    change: compareWindows(now, before),
+    decimals: OPG_DECIMALS,
+    asOf: c.var.asOf.base,
+  });
+});
+
+/** Distinct payers per period, from the payer-hour presence table: exact for any bucket length. */
+async function uniquePayersByPeriod(interval: Interval, from: number, to: number) {
+  const period = periodOfHour(feePayerHour.hour, interval);
+  const result = await db.execute(
+    sql`select ${period} as "timestamp", count(distinct ${feePayerHour.payer})::int as payers from ${feePayerHour}
+        where ${feePayerHour.hour} between ${hourOf(periodStart(from, interval))} and ${hourOf(to)}
+        group by 1`,
+  );
+  return new Map(
+    (result.rows as { timestamp: string | number; payers: string | number }[]).map((row) => [Number(row.timestamp), Number(row.payers)]),
+  );
+}
+
+fees.get("/fees/trends", async (c: ApiContext) => {
+  const query = parseQuery(c, seriesQuery);
+  const { from, to } = seriesRange(query, latestBaseTime(c));
+  const [buckets, payers] = await Promise.all([
+    rollupHourly({
+      table: feeHourly,
+      id: feeHourly.id,
+      interval: query.interval,
+      from,
+      to,
+      flows: {
+        volume: { column: feeHourly.volume, kind: "amount" },
+        count: { column: feeHourly.count, kind: "count" },
+        minAmount: { column: feeHourly.minAmount, kind: "amount", aggregate: "min" },
+        maxAmount: { column: feeHourly.maxAmount, kind: "amount", aggregate: "max" },
+        anomalies: { column: feeHourly.anomalies, kind: "count" },
+      },
+    }),
+    uniquePayersByPeriod(query.interval, from, to),
+  ]);
+  const data = buckets.map((bucket) => ({
+    timestamp: bucket.timestamp,
+    time: bucket.time,
+    volume: bucket.volume,
+    count: bucket.count,
+    uniquePayers: payers.get(Number(bucket.timestamp)) ?? 0,
+    average: text(averageAmount(BigInt(bucket.volume as string), Number(bucket.count))) ?? "0",
+    minAmount: bucket.minAmount,
+    maxAmount: bucket.maxAmount,
+    anomalies: bucket.anomalies,
+  }));
+  return listResponse(c, query.format, data, {
+    interval: query.interval,
+    from,
+    to,
+    decimals: OPG_DECIMALS,
+    asOf: c.var.asOf.base,
+  });
+});
+
+const partyQuery = z.object({
+  limit: limitParam(20, 1000),
+  from: timeParam.optional(),
+  to: timeParam.optional(),
+  format: formatParam,
+});
+
+type PartyRow = { address: string; count: number; volume: bigint; firstTimestamp: bigint; lastTimestamp: bigint };
+
+function partyRows(rows: PartyRow[], key: "payer" | "payee") {
+  return rows.map((row, index) => ({
+    rank: index + 1,
+    [key]: row.address,
+    volume: row.volume.toString(),
+    count: row.count,
+    firstPayment: Number(row.firstTimestamp),
+    lastPayment: Number(row.lastTimestamp),
+  }));
+}
+
+/** Payers ranked by volume within whole hours [hour of from, hour of to], from the payer-hour table. */
+async function topPayersInRange(range: HourRange, limit: number): Promise<PartyRow[]> {
+  const ranked = await db.execute(
+    sql`select ${feePayerHour.payer} as payer, sum(${feePayerHour.volume})::text as volume, sum(${feePayerHour.count})::int as count
+        from ${feePayerHour} where ${feePayerHour.hour} between ${range.fromHour} and ${range.toHour}
+        group by 1 order by sum(${feePayerHour.volume}) desc, 1 limit ${limit}`,
+  );
+  const rows = ranked.rows as { payer: `0x${string}`; volume: string; count: number | string }[];
+  if (rows.length === 0) return [];
+  const totals = await db
+    .select()
+    .from(feePayer)
+    .where(inArray(feePayer.address, rows.map((row) => row.payer)));
+  const byAddress = new Map(totals.map((row) => [row.address, row]));
+  return rows.map((row) => ({
+    address: row.payer,
+    volume: BigInt(row.volume),
+    count: Number(row.count),
+    firstTimestamp: byAddress.get(row.payer)?.firstTimestamp ?? 0n,
+    lastTimestamp: byAddress.get(row.payer)?.lastTimestamp ?? 0n,
+  }));
+}
+
+fees.get("/fees/payers/top", async (c: ApiContext) => {
+  const query = parseQuery(c, partyQuery);
+  const ranged = query.from !== undefined || query.to !== undefined;
+  const from = query.from ?? 0;
+  const to = query.to ?? latestBaseTime(c);
+  if (from > to) throw badRequest(`from (${from}) is after to (${to})`, "invalid_range");
+  const range = { fromHour: hourOf(from), toHour: hourOf(to) };
+  const rows = ranged
+    ? await topPayersInRange(range, query.limit)
+    : await db.select().from(feePayer).orderBy(desc(feePayer.volume), feePayer.address).limit(query.limit);
+  return listResponse(c, query.format, partyRows(rows, "payer"), {
+    ...(ranged ? rangeSeconds(range) : { from: null, to: null }),
+    decimals: OPG_DECIMALS,
+    asOf: c.var.asOf.base,
+  });
+});
+
+fees.get("/fees/payees", async (c: ApiContext) => {
+  const query = parseQuery(c, z.object({ limit: limitParam(20, 1000), format: formatParam }));
+  const rows = await db.select().from(feePayee).orderBy(desc(feePayee.volume), feePayee.address).limit(query.limit);
+  return listResponse(c, query.format, partyRows(rows, "payee"), { decimals: OPG_DECIMALS, asOf: c.var.asOf.base });
+});

@@ -1,0 +1,91 @@
+import type { Context } from "ponder:registry";
+import { feeHourly, feePayee, feePayer, feePayerHour, feePayment } from "ponder:schema";
+import { mergeMinMax } from "../../lib/fees";
+import { hourOf, SECONDS_PER_HOUR } from "../../lib/time";
+
+type Db = Context["db"];
+type At = { block: { number: bigint; timestamp: bigint } };
+type Hex = `0x${string}`;
+
+export type Payment = typeof feePayment.$inferInsert;
+
+/** Stores one payment and folds it into the hourly bucket, the payer-hour presence and the party totals. */
+export async function recordPayment(db: Db, payment: Payment, event: At) {
+  await db.insert(feePayment).values(payment);
+  const hour = hourOf(event.block.timestamp);
+
+  if (payment.anomaly || !payment.payer || !payment.payee) {
+    await upsertHour(db, hour, event, { anomalies: 1 });
+    return;
+  }
+
+  const newPayerInHour = await markPayerHour(db, hour, payment.payer, payment.amount);
+  await upsertHour(db, hour, event, { amount: payment.amount, newPayer: newPayerInHour ? 1 : 0 });
+  await addToTotals(db, feePayer, payment.payer, payment.amount, event);
+  await addToTotals(db, feePayee, payment.payee, payment.amount, event);
+}
+
+/** Returns true when this is the payer's first payment in the hour. */
+async function markPayerHour(db: Db, hour: number, payer: Hex, amount: bigint): Promise<boolean> {
+  const id = `${hour}:${payer}`;
+  const existing = await db.find(feePayerHour, { id });
+  if (existing) {
+    await db.update(feePayerHour, { id }).set({ count: existing.count + 1, volume: existing.volume + amount });
+    return false;
+  }
+  await db.insert(feePayerHour).values({ id, hour, payer, count: 1, volume: amount });
+  return true;
+}
+
+async function upsertHour(
+  db: Db,
+  hour: number,
+  event: At,
+  flow: { amount: bigint; newPayer: number } | { anomalies: 1 },
+) {
+  const payment = "amount" in flow ? flow : null;
+  await db
+    .insert(feeHourly)
+    .values({
+      id: hour,
+      timestamp: BigInt(hour * SECONDS_PER_HOUR),
+      volume: payment?.amount ?? 0n,
+      count: payment ? 1 : 0,
+      uniquePayers: payment?.newPayer ?? 0,
+      minAmount: payment?.amount ?? null,
+      maxAmount: payment?.amount ?? null,
+      anomalies: payment ? 0 : 1,
+      lastBlock: event.block.number,
+    })
+    .onConflictDoUpdate((row) =>
+      payment
+        ? {
+            volume: row.volume + payment.amount,
+            count: row.count + 1,
+            uniquePayers: row.uniquePayers + payment.newPayer,
+            ...mergeMinMax(row, payment.amount),
+            lastBlock: event.block.number,
+          }
+        : { anomalies: row.anomalies + 1, lastBlock: event.block.number },
+    );
+}
+
+async function addToTotals(db: Db, table: typeof feePayer | typeof feePayee, address: Hex, amount: bigint, event: At) {
+  await db
+    .insert(table)
+    .values({
+      address,
+      count: 1,
+      volume: amount,
+      firstBlock: event.block.number,
+      firstTimestamp: event.block.timestamp,
+      lastBlock: event.block.number,
+      lastTimestamp: event.block.timestamp,
+    })
+    .onConflictDoUpdate((row) => ({
+      count: row.count + 1,
+      volume: row.volume + amount,
+      lastBlock: event.block.number,
+      lastTimestamp: event.block.timestamp,
+    }));
+}
