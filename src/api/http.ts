@@ -106,7 +106,7 @@ export function seriesRange(query: { interval: Interval; from?: number; to?: num
 export type AsOf = Record<ChainName, { block: number; timestamp: number } | null>;
 
 /** Each chain's latest indexed block, from Ponder's own checkpoint table. */
-export async function readAsOf(): Promise<AsOf> {
+async function queryAsOf(): Promise<AsOf> {
   const result = await db.execute(sql`select chain_id, latest_checkpoint from _ponder_checkpoint`);
   const progress = new Map<number, ChainProgress>();
   for (const row of result.rows as { chain_id: number | string; latest_checkpoint: string }[]) {
@@ -120,23 +120,49 @@ export async function readAsOf(): Promise<AsOf> {
   return asOf;
 }
 
-type Env = { Variables: { asOf: AsOf } };
+let inFlight: Promise<AsOf> | null = null;
 
 /**
- * Reads the indexed position once per request, exposes it as `c.var.asOf`, and answers
- * conditional requests: the ETag changes exactly when a new block is indexed.
+ * Concurrent requests share one checkpoint read: under load this is the only query most requests
+ * make. A request that arrives after a read finished starts a new one, so answers are never older
+ * than the request.
+ */
+export function readAsOf(): Promise<AsOf> {
+  if (!inFlight) inFlight = queryAsOf().finally(() => (inFlight = null));
+  return inFlight;
+}
+
+type Env = { Variables: { asOf: AsOf } };
+
+type CachedResponse = { status: number; headers: [string, string][]; body: ArrayBuffer };
+const RESPONSE_CACHE_SIZE = 2000;
+const responses = new Map<string, CachedResponse>();
+
+function remember(etag: string, response: CachedResponse) {
+  if (responses.size >= RESPONSE_CACHE_SIZE) responses.delete(responses.keys().next().value!);
+  responses.set(etag, response);
+}
+
+/**
+ * Reads the indexed position once per request and exposes it as `c.var.asOf`. Every answer is a
+ * function of the URL and that position, so the ETag hashes both, conditional requests get 304,
+ * and a repeated URL is served from memory until the next block is indexed.
  */
 export const freshness: MiddlewareHandler<Env> = async (c, next) => {
   const asOf = await readAsOf();
   c.set("asOf", asOf);
   const etag = `W/"${createHash("sha1").update(JSON.stringify(asOf)).update(c.req.url).digest("base64url").slice(0, 20)}"`;
-  if (c.req.header("if-none-match") === etag) {
-    return c.body(null, 304, { ETag: etag, "Cache-Control": "public, max-age=2" });
-  }
+  const cacheHeaders = { ETag: etag, "Cache-Control": "public, max-age=2" };
+  if (c.req.header("if-none-match") === etag) return c.body(null, 304, cacheHeaders);
+
+  const cached = responses.get(etag);
+  if (cached) return new Response(cached.body, { status: cached.status, headers: cached.headers });
+
   await next();
   if (c.res.status === 200) {
-    c.header("ETag", etag);
-    c.header("Cache-Control", "public, max-age=2");
+    for (const [name, value] of Object.entries(cacheHeaders)) c.header(name, value);
+    const body = await c.res.clone().arrayBuffer();
+    remember(etag, { status: 200, headers: [...c.res.headers.entries()], body });
   }
 };
 

@@ -55,7 +55,7 @@ export class Indexer {
    */
   static async start(
     env: Record<string, string>,
-    options: { postgresUrl?: string; pgliteDirectory?: string; port?: number; logLevel?: string } = {},
+    options: { postgresUrl?: string; pgliteDirectory?: string; port?: number; logLevel?: string; root?: string } = {},
   ) {
     const port = options.port ?? (await freePort());
     let cleanup = async () => {};
@@ -74,7 +74,7 @@ export class Indexer {
     const { DATABASE_URL: _url, DATABASE_SCHEMA: _schema, ...inherited } = process.env;
     const child = spawn(
       process.execPath,
-      [ponderBin(), "start", "--schema", databaseEnv.DATABASE_SCHEMA!, "--port", String(port), "--hostname", "127.0.0.1", "--log-format", "json", "--log-level", options.logLevel ?? "warn"],
+      [ponderBin(), ...(options.root ? ["--root", options.root] : []), "start", "--schema", databaseEnv.DATABASE_SCHEMA!, "--port", String(port), "--hostname", "127.0.0.1", "--log-format", "json", "--log-level", options.logLevel ?? "warn"],
       {
         cwd: projectRoot,
         env: { ...inherited, PONDER_TELEMETRY_DISABLED: "true", RPC_POLLING_INTERVAL_MS: "100", ...env, ...databaseEnv },
