@@ -134,8 +134,10 @@ export function readAsOf(): Promise<AsOf> {
 
 type Env = { Variables: { asOf: AsOf } };
 
-type CachedResponse = { status: number; headers: [string, string][]; body: ArrayBuffer };
+type CachedResponse = { status: number; headers: [string, string][]; body: ArrayBuffer; expires: number };
 const RESPONSE_CACHE_SIZE = 2000;
+/** A reorg can replace a block by another at the same height and second, leaving the ETag unchanged: bound the staleness. */
+const RESPONSE_CACHE_MS = 2000;
 const responses = new Map<string, CachedResponse>();
 
 function remember(etag: string, response: CachedResponse) {
@@ -156,13 +158,13 @@ export const freshness: MiddlewareHandler<Env> = async (c, next) => {
   if (c.req.header("if-none-match") === etag) return c.body(null, 304, cacheHeaders);
 
   const cached = responses.get(etag);
-  if (cached) return new Response(cached.body, { status: cached.status, headers: cached.headers });
+  if (cached && cached.expires > Date.now()) return new Response(cached.body, { status: cached.status, headers: cached.headers });
 
   await next();
   if (c.res.status === 200) {
     for (const [name, value] of Object.entries(cacheHeaders)) c.header(name, value);
     const body = await c.res.clone().arrayBuffer();
-    remember(etag, { status: 200, headers: [...c.res.headers.entries()], body });
+    remember(etag, { status: 200, headers: [...c.res.headers.entries()], body, expires: Date.now() + RESPONSE_CACHE_MS });
   }
 };
 
