@@ -59,6 +59,20 @@ export function mergeMinMax(bucket: { minAmount: bigint | null; maxAmount: bigin
   };
 }
 
+export type FeeBucket = { volume: bigint; count: number; uniquePayers: number; minAmount: bigint | null; maxAmount: bigint | null };
+
+/** One payment added to a bucket; `newPayer` says whether its payer had not paid in this bucket yet. */
+export function foldPayment(bucket: FeeBucket, amount: bigint, newPayer: boolean): FeeBucket {
+  return {
+    volume: bucket.volume + amount,
+    count: bucket.count + 1,
+    uniquePayers: bucket.uniquePayers + (newPayer ? 1 : 0),
+    ...mergeMinMax(bucket, amount),
+  };
+}
+
+export const EMPTY_BUCKET: FeeBucket = { volume: 0n, count: 0, uniquePayers: 0, minAmount: null, maxAmount: null };
+
 /** Mean payment, rounded down to a whole wei; null when there were no payments. */
 export function averageAmount(volume: bigint, count: number): bigint | null {
   return count > 0 ? volume / BigInt(count) : null;

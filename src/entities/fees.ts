@@ -1,6 +1,6 @@
 import type { Context } from "ponder:registry";
 import { feeHourly, feePayee, feePayer, feePayerHour, feePayment } from "ponder:schema";
-import { mergeMinMax } from "../../lib/fees";
+import { EMPTY_BUCKET, foldPayment } from "../../lib/fees";
 import { hourOf, SECONDS_PER_HOUR } from "../../lib/time";
 
 type Db = Context["db"];
@@ -20,7 +20,7 @@ export async function recordPayment(db: Db, payment: Payment, event: At) {
   }
 
   const newPayerInHour = await markPayerHour(db, hour, payment.payer, payment.amount);
-  await upsertHour(db, hour, event, { amount: payment.amount, newPayer: newPayerInHour ? 1 : 0 });
+  await upsertHour(db, hour, event, { amount: payment.amount, newPayer: newPayerInHour });
   await addToTotals(db, feePayer, payment.payer, payment.amount, event);
   await addToTotals(db, feePayee, payment.payee, payment.amount, event);
 }
@@ -41,7 +41,7 @@ async function upsertHour(
   db: Db,
   hour: number,
   event: At,
-  flow: { amount: bigint; newPayer: number } | { anomalies: 1 },
+  flow: { amount: bigint; newPayer: boolean } | { anomalies: 1 },
 ) {
   const payment = "amount" in flow ? flow : null;
   await db
@@ -49,23 +49,13 @@ async function upsertHour(
     .values({
       id: hour,
       timestamp: BigInt(hour * SECONDS_PER_HOUR),
-      volume: payment?.amount ?? 0n,
-      count: payment ? 1 : 0,
-      uniquePayers: payment?.newPayer ?? 0,
-      minAmount: payment?.amount ?? null,
-      maxAmount: payment?.amount ?? null,
+      ...(payment ? foldPayment(EMPTY_BUCKET, payment.amount, payment.newPayer) : EMPTY_BUCKET),
       anomalies: payment ? 0 : 1,
       lastBlock: event.block.number,
     })
     .onConflictDoUpdate((row) =>
       payment
-        ? {
-            volume: row.volume + payment.amount,
-            count: row.count + 1,
-            uniquePayers: row.uniquePayers + payment.newPayer,
-            ...mergeMinMax(row, payment.amount),
-            lastBlock: event.block.number,
-          }
+        ? { ...foldPayment(row, payment.amount, payment.newPayer), lastBlock: event.block.number }
         : { anomalies: row.anomalies + 1, lastBlock: event.block.number },
     );
 }

@@ -2,6 +2,7 @@ import type { Devnet } from "../devnet";
 import { Random } from "../random";
 import { FeeTraffic } from "./fees";
 import { TokenTraffic } from "./token";
+import { VerificationTraffic } from "./verification";
 
 /**
  * One domain's share of the simulated network. `hour` queues that hour's transactions (it may
@@ -21,7 +22,7 @@ export function dailyActivity(timestamp: number): number {
 }
 
 export function createTraffic(devnet: Devnet, random: Random): Traffic[] {
-  return [new TokenTraffic(devnet, random, 60), new FeeTraffic(devnet, random, 120, 6)];
+  return [new TokenTraffic(devnet, random, 60), new FeeTraffic(devnet, random, 120, 6), new VerificationTraffic(devnet, random)];
 }
 
 /** Lays down `hours` of history on both chains, one pair of blocks per simulated hour. */
