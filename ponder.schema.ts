@@ -1,3 +1,4 @@
 export * from "./schema/token";
 export * from "./schema/verification";
 export * from "./schema/fees";
+export * from "./schema/staking";

@@ -4,12 +4,14 @@ import { Hono } from "hono";
 import { client, graphql } from "ponder";
 import { type AsOf, errorResponse, freshness, notFound } from "./http";
 import { fees } from "./routes/fees";
+import { staking } from "./routes/staking";
 import { token } from "./routes/token";
 import { verification } from "./routes/verification";
 
 const v1 = new Hono<{ Variables: { asOf: AsOf } }>();
 v1.use("*", freshness);
 v1.route("/", token);
+v1.route("/", staking);
 v1.route("/", fees);
 v1.route("/", verification);
 v1.notFound(() => {

@@ -2,6 +2,7 @@ import type { Address } from "viem";
 import { DEPLOYER, TREASURY } from "./accounts";
 import { DevChain } from "./chain";
 import { type Artifact, compileContracts } from "./contracts";
+import { placeStakingDoubles, RECONCILE_EVERY_BLOCKS } from "./staking";
 
 /**
  * Two local chains shaped like production: "base" (8453) carries the OPG token, "opengradient"
@@ -41,8 +42,8 @@ export async function startDevnet(options: { genesisTimestamp?: number } = {}): 
       X402_START_BLOCK: "0",
       SETTLEMENT_RELAY_ADDRESS: settlementRelay,
       TEE_REGISTRY_ADDRESS: teeRegistry,
-      STAKING_ADDRESS: "",
-      DISTRIBUTION_ADDRESS: "",
+      ...(await placeStakingDoubles(og, artifacts)),
+      RECONCILE_INTERVAL_BLOCKS: String(RECONCILE_EVERY_BLOCKS),
       NON_CIRCULATING_ADDRESSES: `treasury:${TREASURY}`,
     };
     return {

@@ -1,0 +1,379 @@
+import { db } from "ponder:api";
+import { delegation, nodeHourly, slash, stakingHourly, stakingTotals, tokenSupply, unbonding, validator } from "ponder:schema";
+import { Hono } from "hono";
+import { and, asc, desc, eq, gte, inArray, lt, lte, sql } from "ponder";
+import { isAddress } from "viem";
+import { z } from "zod";
+import { appConfig } from "../../../lib/env";
+import {
+  annualisedRate,
+  APR_WINDOW_SECONDS,
+  aprWindow,
+  averageStake,
+  isUnbonding,
+  stakingRatios,
+} from "../../../lib/staking";
+import { OPG_DECIMALS } from "../../../lib/supply";
+import { hourOf } from "../../../lib/time";
+import {
+  type ApiContext,
+  type AsOf,
+  badRequest,
+  formatParam,
+  intervalParam,
+  limitParam,
+  listResponse,
+  notFound,
+  parseAddressParam,
+  parseQuery,
+  seriesQuery,
+  seriesRange,
+  timeParam,
+} from "../http";
+import { rollupHourly } from "../rollup";
+
+export const staking = new Hono<{ Variables: { asOf: AsOf } }>();
+
+const stakingChain = appConfig.staking?.chain ?? "opengradient";
+const latestStakingTime = (c: ApiContext) => c.var.asOf[stakingChain]?.timestamp ?? Math.floor(Date.now() / 1000);
+/** Staked tokens are on the staking chain, supply on Base: each figure names the block it was read at. */
+const bothAsOf = (c: ApiContext) => ({ [stakingChain]: c.var.asOf[stakingChain], base: c.var.asOf.base });
+
+async function currentTotals() {
+  const [row] = await db.select().from(stakingTotals).limit(1);
+  return row ?? { totalStaked: 0n, validators: 0, jailedValidators: 0, delegators: 0, slashed: 0n };
+}
+
+/** Unbonding is decided at query time, so an entry stops counting the moment its completion time passes. */
+async function pendingUnbonding(at: number) {
+  const rows = await db
+    .select({ balance: unbonding.balance, completionTime: unbonding.completionTime })
+    .from(unbonding)
+    .where(and(eq(unbonding.matured, false), gte(unbonding.completionTime, BigInt(at))));
+  let total = 0n;
+  let entries = 0;
+  for (const row of rows) {
+    if (!isUnbonding(row.completionTime, at) || row.balance === 0n) continue;
+    total += row.balance;
+    entries++;
+  }
+  return { total, entries };
+}
+
+staking.get("/staking", async (c: ApiContext) => {
+  const at = latestStakingTime(c);
+  const [totals, pending, [supply]] = await Promise.all([
+    currentTotals(),
+    pendingUnbonding(at),
+    db.select().from(tokenSupply).limit(1),
+  ]);
+  const circulatingSupply = supply?.circulatingSupply ?? 0n;
+  const totalSupply = supply?.totalSupply ?? 0n;
+  return c.json({
+    totalStaked: totals.totalStaked.toString(),
+    unbonding: pending.total.toString(),
+    unbondingEntries: pending.entries,
+    validators: totals.validators,
+    jailedValidators: totals.jailedValidators,
+    delegators: totals.delegators,
+    slashed: totals.slashed.toString(),
+    stakingRatio: {
+      ...stakingRatios(totals.totalStaked, { circulatingSupply, totalSupply }),
+      numerator: "totalStaked",
+      denominators: { circulatingSupply: circulatingSupply.toString(), totalSupply: totalSupply.toString() },
+    },
+    decimals: OPG_DECIMALS,
+    asOf: bothAsOf(c),
+  });
+});
+
+staking.get("/staking/history", async (c: ApiContext) => {
+  const query = parseQuery(c, seriesQuery);
+  const { from, to } = seriesRange(query, latestStakingTime(c));
+  const data = await rollupHourly({
+    table: stakingHourly,
+    id: stakingHourly.id,
+    interval: query.interval,
+    from,
+    to,
+    flows: {
+      delegated: { column: stakingHourly.delegated, kind: "amount" },
+      undelegated: { column: stakingHourly.undelegated, kind: "amount" },
+      redelegated: { column: stakingHourly.redelegated, kind: "amount" },
+      cancelled: { column: stakingHourly.cancelled, kind: "amount" },
+      slashed: { column: stakingHourly.slashed, kind: "amount" },
+      commission: { column: stakingHourly.commission, kind: "amount" },
+      delegatorRewards: { column: stakingHourly.delegatorRewards, kind: "amount" },
+      claimed: { column: stakingHourly.claimed, kind: "amount" },
+    },
+    closing: {
+      totalStaked: { column: stakingHourly.totalStaked, kind: "amount" },
+      unbonding: { column: stakingHourly.unbonding, kind: "amount" },
+      validators: { column: stakingHourly.validators, kind: "count" },
+      delegators: { column: stakingHourly.delegators, kind: "count" },
+    },
+  });
+  return listResponse(c, query.format, data, { interval: query.interval, from, to, decimals: OPG_DECIMALS, asOf: bothAsOf(c) });
+});
+
+/** Each sort, descending: its column and the row field a cursor carries. */
+const SORTS = {
+  stake: { column: validator.stake, field: "stake" },
+  delegators: { column: validator.delegators, field: "delegators" },
+  commission: { column: validator.commissionRate, field: "commissionRate" },
+  created: { column: validator.createdBlock, field: "createdBlock" },
+} as const;
+type Sort = keyof typeof SORTS;
+
+/** Keyset cursor: the last row's sort value and address, so pages stay stable while rows change. */
+const encodeCursor = (value: string, address: string) => Buffer.from(JSON.stringify([value, address])).toString("base64url");
+
+function decodeCursor(cursor: string): { value: string; address: `0x${string}` } {
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+    if (Array.isArray(parsed) && parsed.length === 2 && /^\d+$/.test(parsed[0]) && isAddress(parsed[1], { strict: false })) {
+      return { value: parsed[0], address: parsed[1].toLowerCase() as `0x${string}` };
+    }
+  } catch {
+    // reported below
+  }
+  throw badRequest("cursor: not a cursor this endpoint returned", "invalid_cursor");
+}
+
+type ValidatorRow = typeof validator.$inferSelect;
+
+function validatorBody(row: ValidatorRow) {
+  return {
+    address: row.address,
+    moniker: row.moniker,
+    stake: row.stake.toString(),
+    selfStake: row.selfStake.toString(),
+    delegatedStake: row.delegatedStake.toString(),
+    chainTokens: row.chainTokens?.toString() ?? null,
+    delegators: row.delegators,
+    commissionRate: row.commissionRate?.toString() ?? null,
+    jailed: row.jailed,
+    status: row.status,
+    slashed: row.slashed.toString(),
+    createdBlock: Number(row.createdBlock),
+    createdTimestamp: Number(row.createdTimestamp),
+    lastReconciledBlock: row.lastReconciledBlock === null ? null : Number(row.lastReconciledBlock),
+  };
+}
+
+staking.get("/staking/validators", async (c: ApiContext) => {
+  const query = parseQuery(
+    c,
+    z.object({
+      sort: z.enum(Object.keys(SORTS) as [Sort, ...Sort[]], {
+        errorMap: () => ({ message: `must be one of ${Object.keys(SORTS).join(", ")}` }),
+      }).default("stake"),
+      limit: limitParam(50, 500),
+      cursor: z.string().optional(),
+      format: formatParam,
+    }),
+  );
+  const sort = SORTS[query.sort];
+  const key = sql`coalesce(${sort.column}, 0)`;
+  const after = query.cursor ? decodeCursor(query.cursor) : null;
+  const rows = await db
+    .select()
+    .from(validator)
+    .where(
+      after
+        ? sql`(${key} < ${after.value}::numeric or (${key} = ${after.value}::numeric and ${validator.address} > ${after.address}))`
+        : undefined,
+    )
+    .orderBy(desc(key), asc(validator.address))
+    .limit(query.limit + 1);
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  const nextCursor = rows.length > query.limit && last ? encodeCursor(String(last[sort.field] ?? 0), last.address) : null;
+  if (nextCursor) c.header("X-Next-Cursor", nextCursor);
+  return listResponse(c, query.format, page.map(validatorBody), {
+    sort: query.sort,
+    nextCursor,
+    decimals: OPG_DECIMALS,
+    commissionDecimals: 18,
+    asOf: c.var.asOf[stakingChain],
+  });
+});
+
+type Apr = { apr: number | null; rewards: string; averageStake: string; windowStart: number; windowEnd: number };
+
+/**
+ * Trailing APR of each node as of `to`: rewards withdrawn in the window (commission plus what its
+ * delegators withdrew) over the node's time-weighted average stake, annualised (lib/staking.ts).
+ */
+async function trailingAprs(nodes: { address: `0x${string}`; createdTimestamp: bigint }[], to: number) {
+  const result = new Map<string, Apr>();
+  if (nodes.length === 0) return result;
+  const addresses = nodes.map((node) => node.address);
+  const firstHour = hourOf(to - APR_WINDOW_SECONDS);
+  const lastHour = hourOf(to);
+  const [buckets, openings] = await Promise.all([
+    db
+      .select({
+        validator: nodeHourly.validator,
+        hour: nodeHourly.hour,
+        stake: nodeHourly.stake,
+        commission: nodeHourly.commission,
+        delegatorRewards: nodeHourly.delegatorRewards,
+      })
+      .from(nodeHourly)
+      .where(and(inArray(nodeHourly.validator, addresses), gte(nodeHourly.hour, firstHour), lte(nodeHourly.hour, lastHour))),
+    db
+      .selectDistinctOn([nodeHourly.validator], { validator: nodeHourly.validator, stake: nodeHourly.stake })
+      .from(nodeHourly)
+      .where(and(inArray(nodeHourly.validator, addresses), lt(nodeHourly.hour, firstHour)))
+      .orderBy(nodeHourly.validator, desc(nodeHourly.hour)),
+  ]);
+  const opening = new Map(openings.map((row) => [row.validator, row.stake]));
+  for (const node of nodes) {
+    const window = aprWindow(to, Number(node.createdTimestamp));
+    const fromHour = hourOf(window.from);
+    const own = buckets.filter((b) => b.validator === node.address && b.hour >= fromHour);
+    const rewards = own.reduce((sum, b) => sum + b.commission + b.delegatorRewards, 0n);
+    const average = averageStake(own, opening.get(node.address) ?? 0n, fromHour, lastHour);
+    result.set(node.address, {
+      apr: annualisedRate(rewards, average, window.seconds),
+      rewards: rewards.toString(),
+      averageStake: average.toString(),
+      windowStart: window.from,
+      windowEnd: window.to,
+    });
+  }
+  return result;
+}
+
+const rangeQuery = z.object({
+  from: timeParam.optional(),
+  to: timeParam.optional(),
+  limit: limitParam(20, 200),
+  format: formatParam,
+});
+
+staking.get("/nodes/rewards", async (c: ApiContext) => {
+  const query = parseQuery(c, rangeQuery);
+  const to = query.to ?? latestStakingTime(c);
+  const from = query.from ?? Math.max(0, to - APR_WINDOW_SECONDS);
+  if (from > to) throw badRequest(`from (${from}) is after to (${to})`, "invalid_range");
+
+  const earned = db
+    .select({
+      validator: nodeHourly.validator,
+      commission: sql<string>`sum(${nodeHourly.commission})`.as("earned_commission"),
+      delegatorRewards: sql<string>`sum(${nodeHourly.delegatorRewards})`.as("earned_delegator_rewards"),
+      poolDeposits: sql<string>`sum(${nodeHourly.poolDeposits})`.as("earned_pool_deposits"),
+    })
+    .from(nodeHourly)
+    .where(and(gte(nodeHourly.hour, hourOf(from)), lte(nodeHourly.hour, hourOf(to))))
+    .groupBy(nodeHourly.validator)
+    .as("earned");
+  const total = sql`coalesce(${earned.commission}, 0) + coalesce(${earned.delegatorRewards}, 0)`;
+  const rows = await db
+    .select({
+      address: validator.address,
+      moniker: validator.moniker,
+      stake: validator.stake,
+      jailed: validator.jailed,
+      createdTimestamp: validator.createdTimestamp,
+      commission: sql<string>`coalesce(${earned.commission}, 0)::text`,
+      delegatorRewards: sql<string>`coalesce(${earned.delegatorRewards}, 0)::text`,
+      poolDeposits: sql<string>`coalesce(${earned.poolDeposits}, 0)::text`,
+      total: sql<string>`(${total})::text`,
+    })
+    .from(validator)
+    .leftJoin(earned, eq(earned.validator, validator.address))
+    .orderBy(desc(total), asc(validator.address))
+    .limit(query.limit);
+  const aprs = await trailingAprs(rows, to);
+  const data = rows.map((row, index) => ({
+    rank: index + 1,
+    address: row.address,
+    moniker: row.moniker,
+    stake: row.stake.toString(),
+    jailed: row.jailed,
+    commission: row.commission,
+    delegatorRewards: row.delegatorRewards,
+    total: row.total,
+    poolDeposits: row.poolDeposits,
+    apr30d: aprs.get(row.address)?.apr ?? null,
+  }));
+  return listResponse(c, query.format, data, {
+    from,
+    to,
+    aprWindowDays: APR_WINDOW_SECONDS / 86_400,
+    decimals: OPG_DECIMALS,
+    asOf: c.var.asOf[stakingChain],
+  });
+});
+
+const nodeQuery = z.object({
+  interval: intervalParam.default("day"),
+  from: timeParam.optional(),
+  to: timeParam.optional(),
+  limit: limitParam(25, 500),
+  format: formatParam,
+});
+
+staking.get("/nodes/:address", async (c: ApiContext) => {
+  const address = parseAddressParam(c.req.param("address") ?? "");
+  const query = parseQuery(c, nodeQuery);
+  const [node] = await db.select().from(validator).where(eq(validator.address, address)).limit(1);
+  if (!node) throw notFound(`no validator ${address} has been indexed`);
+  const { from, to } = seriesRange(query, latestStakingTime(c));
+
+  const [series, delegations, slashes, aprs] = await Promise.all([
+    rollupHourly({
+      table: nodeHourly,
+      id: nodeHourly.hour,
+      interval: query.interval,
+      from,
+      to,
+      where: eq(nodeHourly.validator, address),
+      flows: {
+        commission: { column: nodeHourly.commission, kind: "amount" },
+        delegatorRewards: { column: nodeHourly.delegatorRewards, kind: "amount" },
+        poolDeposits: { column: nodeHourly.poolDeposits, kind: "amount" },
+        slashed: { column: nodeHourly.slashed, kind: "amount" },
+      },
+      closing: {
+        stake: { column: nodeHourly.stake, kind: "amount" },
+        delegators: { column: nodeHourly.delegators, kind: "count" },
+      },
+    }),
+    db
+      .select({ delegator: delegation.delegator, amount: delegation.amount })
+      .from(delegation)
+      .where(and(eq(delegation.validator, address), sql`${delegation.amount} > 0`))
+      .orderBy(desc(delegation.amount), asc(delegation.delegator))
+      .limit(query.limit),
+    db.select().from(slash).where(eq(slash.validator, address)).orderBy(desc(slash.blockNumber)),
+    trailingAprs([node], latestStakingTime(c)),
+  ]);
+  if (query.format === "csv") return listResponse(c, "csv", series, {});
+
+  return c.json({
+    ...validatorBody(node),
+    rewards: {
+      commission: node.commissionWithdrawn.toString(),
+      delegatorRewards: node.delegatorRewards.toString(),
+      total: (node.commissionWithdrawn + node.delegatorRewards).toString(),
+      poolDeposits: node.poolDeposits.toString(),
+      trailing30d: aprs.get(address) ?? null,
+    },
+    delegations: delegations.map((d) => ({ delegator: d.delegator, amount: d.amount.toString() })),
+    slashes: slashes.map((s) => ({
+      amount: s.amount.toString(),
+      stakeBefore: s.stakeBefore.toString(),
+      stakeAfter: s.stakeAfter.toString(),
+      jailed: s.jailed,
+      block: Number(s.blockNumber),
+      timestamp: Number(s.timestamp),
+    })),
+    series: { interval: query.interval, from, to, data: series },
+    decimals: OPG_DECIMALS,
+    asOf: c.var.asOf[stakingChain],
+  });
+});

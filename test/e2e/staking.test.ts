@@ -1,0 +1,262 @@
+import { type Address, parseAbi, parseEther } from "viem";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { actor, TREASURY } from "../harness/accounts";
+import type { Devnet } from "../harness/devnet";
+import { Random } from "../harness/random";
+import { delegatorAccount, StakingTraffic } from "../harness/simulate/staking";
+import { backends, type Stack, startStack } from "../harness/stack";
+import {
+  chainValidator,
+  delegationBalance,
+  DISTRIBUTION_PRECOMPILE,
+  distributionDoubleAbi,
+  RECONCILE_EVERY_BLOCKS,
+  STAKING_PRECOMPILE,
+  stakingDoubleAbi,
+  stakingTx,
+} from "../harness/staking";
+
+const tokenAbi = parseAbi([
+  "function transfer(address to, uint256 value) returns (bool)",
+  "function totalSupply() view returns (uint256)",
+  "function balanceOf(address) view returns (uint256)",
+]);
+
+const SEED = Number(process.env.STAKING_SEED ?? Date.now() % 1_000_000);
+const STEPS = 48;
+const STEP_SECONDS = 4 * 3600;
+const SLASH_STEP = 20;
+
+/** Mines empty blocks until the head is a reconciliation block, so the indexer has read every validator there. */
+async function mineToReconciliation(devnet: Devnet) {
+  while ((await devnet.og.blockNumber()) % BigInt(RECONCILE_EVERY_BLOCKS) !== 0n) await devnet.og.mine();
+}
+
+describe.each(backends)("staking on %s", (backend) => {
+  let stack: Stack;
+  let traffic: StakingTraffic;
+
+  /** Nine simulated days of random staking (more than the 7-day unbonding period), then one more block. */
+  async function prepare(devnet: Devnet) {
+    for (let i = 0; i < 8; i++) {
+      await devnet.base.write(TREASURY, devnet.token, tokenAbi, "transfer", [actor("holder", i), parseEther(String(1_000_000 * (i + 1)))]);
+    }
+    await devnet.base.mine();
+    traffic = new StakingTraffic(devnet, new Random(SEED), 4, 30, SLASH_STEP);
+    await traffic.setup();
+    await devnet.og.mine();
+    // One unbonding on the first day, so at least one entry has matured by the end.
+    const early = { delegator: delegatorAccount(800), validator: traffic.validators[0]!, amount: parseEther("2500") };
+    const tx = stakingTx(devnet.og);
+    await tx.delegate(early.delegator, early.validator, early.amount * 2n);
+    await devnet.og.mine();
+    await tx.undelegate(early.delegator, early.validator, early.amount);
+    const { number: creationBlock, timestamp } = await devnet.og.mine();
+    traffic.entries.push({ ...early, creationBlock, completionTime: timestamp + 7 * 86_400 });
+    for (let step = 0; step < STEPS; step++) {
+      devnet.og.setTime(devnet.og.time + STEP_SECONDS);
+      await traffic.hour(step, 1 + (step % 3) / 2);
+      await devnet.og.mine();
+    }
+    await mineToReconciliation(devnet);
+  }
+
+  const api = () => stack.indexer;
+  const og = () => stack.devnet.og;
+
+  async function settle() {
+    await mineToReconciliation(stack.devnet);
+    await stack.sync();
+  }
+
+  async function stakeOf(validator: Address) {
+    return BigInt((await api().json(`/api/v1/nodes/${validator}`)).stake);
+  }
+
+  beforeAll(async () => {
+    console.log(`staking workload seed ${SEED} (replay with STAKING_SEED=${SEED})`);
+    stack = await startStack(backend, prepare);
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it("gives every validator the stake validator(address).tokens reports at the indexed block", async () => {
+    const list = await api().json("/api/v1/staking/validators?limit=500");
+    const block = BigInt(list.asOf.block);
+    expect(list.data).toHaveLength(traffic.validators.length);
+    let total = 0n;
+    for (const address of traffic.validators) {
+      const chain = await chainValidator(og(), address, block);
+      const row = list.data.find((v: { address: string }) => v.address === address.toLowerCase());
+      expect(row, address).toBeDefined();
+      expect(BigInt(row.stake)).toBe(chain.tokens);
+      expect(BigInt(row.chainTokens)).toBe(chain.tokens);
+      expect(row.jailed).toBe(chain.jailed);
+      expect(row.lastReconciledBlock).toBe(Number(block));
+      total += chain.tokens;
+    }
+    const summary = await api().json("/api/v1/staking");
+    expect(BigInt(summary.totalStaked)).toBe(total);
+    expect(summary.validators).toBe(traffic.validators.length);
+  });
+
+  it("detects the slash with the amount the chain lost and marks the validator jailed", async () => {
+    expect(traffic.slashes).toHaveLength(1);
+    const [expected] = traffic.slashes;
+    const node = await api().json(`/api/v1/nodes/${expected!.validator}`);
+    expect(node.slashes).toHaveLength(1);
+    expect(BigInt(node.slashes[0].amount)).toBe(expected!.amount);
+    expect(node.slashes[0].jailed).toBe(true);
+    expect(node.jailed).toBe(true);
+    expect(node.status).toBe("unbonding");
+    expect(BigInt(node.slashed)).toBe(expected!.amount);
+    for (const other of traffic.validators.filter((v) => v !== expected!.validator)) {
+      expect((await api().json(`/api/v1/nodes/${other}`)).slashes).toEqual([]);
+    }
+  });
+
+  it("counts as unbonding exactly the double's entries whose completion time is still ahead", async () => {
+    const summary = await api().json("/api/v1/staking");
+    const at = BigInt(summary.asOf.opengradient.timestamp);
+    let pending = 0n;
+    let matured = 0;
+    for (const entry of traffic.entries) {
+      const [balance, completionTime] = await og().client.readContract({
+        abi: stakingDoubleAbi,
+        address: STAKING_PRECOMPILE,
+        functionName: "unbondingEntry",
+        args: [entry.delegator, entry.validator, entry.creationBlock],
+      });
+      if (completionTime > at) pending += balance;
+      else matured++;
+    }
+    expect(matured).toBeGreaterThan(0);
+    expect(BigInt(summary.unbonding)).toBe(pending);
+  });
+
+  it("moves stake from one validator to another on a redelegation", async () => {
+    const [source, destination] = traffic.validators.filter((v) => v !== traffic.slashes[0]!.validator);
+    const delegator = delegatorAccount(900);
+    const tx = stakingTx(og());
+    await tx.delegate(delegator, source!, parseEther("5000"));
+    await og().mine();
+    await settle();
+    const [sourceBefore, destinationBefore] = [await stakeOf(source!), await stakeOf(destination!)];
+
+    const moved = parseEther("1234.5");
+    await tx.redelegate(delegator, source!, destination!, moved);
+    await og().mine();
+    await settle();
+    expect(await stakeOf(source!)).toBe(sourceBefore - moved);
+    expect(await stakeOf(destination!)).toBe(destinationBefore + moved);
+    const node = await api().json(`/api/v1/nodes/${destination}?limit=500`);
+    const held = node.delegations.find((d: { delegator: string }) => d.delegator === delegator.toLowerCase());
+    expect(BigInt(held.amount)).toBe(await delegationBalance(og(), delegator, destination!));
+  });
+
+  it("returns a cancelled unbonding to the validator's stake and out of unbonding", async () => {
+    const validator = traffic.validators[0]!;
+    const delegator = delegatorAccount(901);
+    const tx = stakingTx(og());
+    await tx.delegate(delegator, validator, parseEther("8000"));
+    await og().mine();
+    await settle();
+    const stakeBefore = await stakeOf(validator);
+    const unbondingBefore = BigInt((await api().json("/api/v1/staking")).unbonding);
+
+    const amount = parseEther("3000");
+    await tx.undelegate(delegator, validator, amount);
+    const { number: creationHeight } = await og().mine();
+    await settle();
+    expect(await stakeOf(validator)).toBe(stakeBefore - amount);
+    expect(BigInt((await api().json("/api/v1/staking")).unbonding)).toBe(unbondingBefore + amount);
+
+    await tx.cancelUnbonding(delegator, validator, amount, creationHeight);
+    await og().mine();
+    await settle();
+    expect(await stakeOf(validator)).toBe(stakeBefore);
+    expect(await stakeOf(validator)).toBe((await chainValidator(og(), validator)).tokens);
+    expect(BigInt((await api().json("/api/v1/staking")).unbonding)).toBe(unbondingBefore);
+  });
+
+  it("computes the staking ratio from the chains' own figures", async () => {
+    const summary = await api().json("/api/v1/staking");
+    const ogBlock = BigInt(summary.asOf.opengradient.block);
+    const baseBlock = BigInt(summary.asOf.base.block);
+    let staked = 0n;
+    for (const address of traffic.validators) staked += (await chainValidator(og(), address, ogBlock)).tokens;
+    const base = stack.devnet.base.client;
+    const token = stack.devnet.token;
+    const totalSupply = await base.readContract({ abi: tokenAbi, address: token, functionName: "totalSupply", blockNumber: baseBlock });
+    const treasury = await base.readContract({ abi: tokenAbi, address: token, functionName: "balanceOf", args: [TREASURY], blockNumber: baseBlock });
+    const circulating = totalSupply - treasury;
+
+    expect(BigInt(summary.totalStaked)).toBe(staked);
+    expect(BigInt(summary.stakingRatio.denominators.totalSupply)).toBe(totalSupply);
+    expect(BigInt(summary.stakingRatio.denominators.circulatingSupply)).toBe(circulating);
+    expect(summary.stakingRatio.ofCirculatingSupply).toBeCloseTo(Number(staked) / Number(circulating), 9);
+    expect(summary.stakingRatio.ofTotalSupply).toBeCloseTo(Number(staked) / Number(totalSupply), 9);
+    expect(summary.stakingRatio.ofCirculatingSupply).toBeGreaterThan(0);
+  });
+
+  it("ranks nodes by the rewards the distribution double paid them", async () => {
+    const board = await api().json("/api/v1/nodes/rewards?from=0&limit=200");
+    expect(board.data).toHaveLength(traffic.validators.length);
+    const read = (functionName: "commissionWithdrawn" | "delegatorRewardsOf", address: Address) =>
+      og().client.readContract({ abi: distributionDoubleAbi, address: DISTRIBUTION_PRECOMPILE, functionName, args: [address] });
+    for (const row of board.data) {
+      const commission = await read("commissionWithdrawn", row.address);
+      const delegatorRewards = await read("delegatorRewardsOf", row.address);
+      expect(BigInt(row.commission)).toBe(commission);
+      expect(BigInt(row.delegatorRewards)).toBe(delegatorRewards);
+      expect(BigInt(row.total)).toBe(commission + delegatorRewards);
+    }
+    const totals = board.data.map((row: { total: string }) => BigInt(row.total));
+    expect(totals).toEqual([...totals].sort((a, b) => (a > b ? -1 : a < b ? 1 : 0)));
+    expect(totals[0]).toBeGreaterThan(0n);
+    expect(board.data.some((row: { apr30d: number | null }) => (row.apr30d ?? 0) > 0)).toBe(true);
+  });
+
+  it("walks every validator with cursor pagination in stake order, as JSON and CSV", async () => {
+    const seen: { address: string; stake: string }[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { data: { address: string; stake: string }[]; nextCursor: string | null } = await api().json(
+        `/api/v1/staking/validators?limit=1&sort=stake${cursor ? `&cursor=${cursor}` : ""}`,
+      );
+      seen.push(...page.data);
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen.map((v) => v.address).sort()).toEqual(traffic.validators.map((v) => v.toLowerCase()).sort());
+    const stakes = seen.map((v) => BigInt(v.stake));
+    expect(stakes).toEqual([...stakes].sort((a, b) => (a > b ? -1 : a < b ? 1 : 0)));
+
+    const csv = await (await api().get("/api/v1/staking/validators?format=csv")).text();
+    const lines = csv.trim().split("\n");
+    expect(lines[0]!.split(",")).toContain("stake");
+    expect(lines).toHaveLength(traffic.validators.length + 1);
+    const history = await api().get("/api/v1/staking/history?interval=day&format=csv");
+    expect(history.headers.get("content-type")).toContain("text/csv");
+  });
+
+  it("answers bad input with 400 and an unknown validator with 404", async () => {
+    const cases: [string, number, string][] = [
+      ["/api/v1/staking/validators?sort=shoesize", 400, "invalid_parameter"],
+      ["/api/v1/staking/validators?limit=0", 400, "invalid_parameter"],
+      ["/api/v1/staking/validators?limit=100000", 400, "invalid_parameter"],
+      ["/api/v1/staking/validators?cursor=bm90LWEtY3Vyc29y", 400, "invalid_cursor"],
+      ["/api/v1/staking/history?interval=fortnight", 400, "invalid_parameter"],
+      ["/api/v1/staking/history?from=200&to=100", 400, "invalid_range"],
+      ["/api/v1/nodes/rewards?from=200&to=100", 400, "invalid_range"],
+      ["/api/v1/nodes/0x1234", 400, "invalid_address"],
+      [`/api/v1/nodes/${actor("nobody")}`, 404, "not_found"],
+    ];
+    for (const [path, status, code] of cases) {
+      const response = await api().get(path);
+      expect(response.status, path).toBe(status);
+      expect((await response.json()).error.code, path).toBe(code);
+    }
+  });
+});
