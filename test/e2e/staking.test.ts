@@ -256,7 +256,7 @@ describe.each(backends)("staking on %s", (backend) => {
     for (const [path, status, code] of cases) {
       const response = await api().get(path);
       expect(response.status, path).toBe(status);
-      expect((await response.json()).error.code, path).toBe(code);
+      expect(((await response.json()) as { error: { code: string } }).error.code, path).toBe(code);
     }
   });
 });
