@@ -188,6 +188,13 @@ export class DevChain {
     return address;
   }
 
+  /** Drops the last `depth` blocks, as a chain reorganisation does; queued transactions and nonces start over. */
+  async rollback(depth: number) {
+    await this.rpc("anvil_rollback", [depth]);
+    this.nonces.clear();
+    this.pending = [];
+  }
+
   async blockNumber(): Promise<bigint> {
     return this.client.getBlockNumber();
   }

@@ -16,7 +16,7 @@ function ponderBin(): string {
 }
 
 /** A fresh database per indexer: Ponder's RPC cache is keyed by chain id, and every devnet reuses 8453/10740. */
-async function createDatabase(baseUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
+export async function createDatabase(baseUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `opg_test_${process.pid}_${Date.now().toString(36)}_${Math.floor(Math.random() * 1e6)}`;
   const admin = new pg.Client({ connectionString: baseUrl });
   await admin.connect();
@@ -55,12 +55,25 @@ export class Indexer {
    */
   static async start(
     env: Record<string, string>,
-    options: { postgresUrl?: string; pgliteDirectory?: string; port?: number; logLevel?: string; root?: string } = {},
+    options: {
+      /** A server to create a fresh database on, dropped on stop. */
+      postgresUrl?: string;
+      /** An existing database to reuse, left in place on stop (restart tests). */
+      databaseUrl?: string;
+      /** A PGlite directory to reuse, left in place on stop. */
+      pgliteDirectory?: string;
+      port?: number;
+      logLevel?: string;
+      root?: string;
+    } = {},
   ) {
     const port = options.port ?? (await freePort());
     let cleanup = async () => {};
     const databaseEnv: Record<string, string> = {};
-    if (options.postgresUrl) {
+    if (options.databaseUrl) {
+      databaseEnv.DATABASE_URL = options.databaseUrl;
+      databaseEnv.DATABASE_SCHEMA = "opg";
+    } else if (options.postgresUrl) {
       const database = await createDatabase(options.postgresUrl);
       databaseEnv.DATABASE_URL = database.url;
       databaseEnv.DATABASE_SCHEMA = "opg";
@@ -129,6 +142,15 @@ export class Indexer {
     const response = await this.get(pathname);
     if (!response.ok) throw new Error(`GET ${pathname} -> ${response.status}: ${await response.text()}`);
     return (await response.json()) as T;
+  }
+
+  /** Kills the process without letting it shut down, as a crash or an OOM kill would. */
+  async crash() {
+    if (this.child.exitCode === null) {
+      const exited = new Promise((resolve) => this.child.once("exit", resolve));
+      this.child.kill("SIGKILL");
+      await exited;
+    }
   }
 
   async stop() {

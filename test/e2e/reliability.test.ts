@@ -1,0 +1,145 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Address } from "viem";
+import { opgTokenAbi } from "../../abis/opgToken";
+import { OPG_MAX_SUPPLY } from "../../lib/supply";
+import { TREASURY } from "../harness/accounts";
+import { type Devnet, startDevnet } from "../harness/devnet";
+import { startFlakyRpc } from "../harness/flaky-rpc";
+import { createDatabase, Indexer } from "../harness/indexer";
+import { Random } from "../harness/random";
+import { holder, TokenTraffic } from "../harness/simulate/token";
+import { backends } from "../harness/stack";
+
+/** The token tables, read through GraphQL in a fixed order, so two indexers can be compared row for row. */
+async function dumpTokenTables(indexer: Indexer) {
+  const query = `{
+    accounts(orderBy: "address", limit: 1000) { items { address balance transferCount firstBlock lastBlock } totalCount }
+    tokenHourlys(orderBy: "id", limit: 1000) { items { id totalSupply circulatingSupply holders transferCount transferVolume minted burned lastBlock } }
+    tokenSupplys { items { minted burned totalSupply circulatingSupply holders transferCount lastBlock } }
+    transfers(limit: 1) { totalCount }
+  }`;
+  const response = await fetch(`${indexer.url}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ query }),
+  });
+  const body = (await response.json()) as { data?: unknown; errors?: unknown };
+  if (!body.data) throw new Error(`GraphQL failed: ${JSON.stringify(body.errors)}`);
+  return body.data as { accounts: { items: { address: string; balance: string }[] } };
+}
+
+describe.each(backends)("reliability on %s", (backend) => {
+  let devnet: Devnet;
+  let traffic: TokenTraffic;
+  let random: Random;
+  let restarted: Indexer;
+  let flakyIndexer: Indexer;
+  let flaky: Awaited<ReturnType<typeof startFlakyRpc>>;
+  const cleanups: (() => Promise<void> | void)[] = [];
+
+  async function persistentDatabase(): Promise<{ pgliteDirectory?: string; databaseUrl?: string }> {
+    if (backend === "postgres") {
+      const database = await createDatabase(process.env.DATABASE_URL!);
+      cleanups.push(database.drop);
+      return { databaseUrl: database.url };
+    }
+    const directory = mkdtempSync(path.join(os.tmpdir(), "opg-restart-"));
+    cleanups.push(() => rmSync(directory, { recursive: true, force: true }));
+    return { pgliteDirectory: directory };
+  }
+
+  async function trade(blocks: number) {
+    for (let block = 0; block < blocks; block++) {
+      await traffic.step(random.int(2, 8));
+      devnet.base.advance(random.int(300, 5400));
+      await devnet.base.mine();
+    }
+  }
+
+  async function expectMatchesChain(indexer: Indexer) {
+    const head = await devnet.base.blockNumber();
+    await indexer.waitForBlocks({ base: head });
+    const read = (functionName: "totalSupply" | "balanceOf", args: [Address] | [] = []) =>
+      devnet.base.client.readContract({ address: devnet.token, abi: opgTokenAbi, functionName, args, blockNumber: head } as any) as Promise<bigint>;
+    const supply = await indexer.json("/api/v1/supply");
+    expect(supply.asOf.block).toBe(Number(head));
+    expect(supply.totalSupply).toBe((await read("totalSupply")).toString());
+    const tables = await dumpTokenTables(indexer);
+    for (const account of tables.accounts.items) {
+      expect(account.balance, account.address).toBe((await read("balanceOf", [account.address as Address])).toString());
+    }
+  }
+
+  beforeAll(async () => {
+    random = new Random(777);
+    devnet = await startDevnet();
+    traffic = new TokenTraffic(devnet, random, 30);
+    await traffic.seed(OPG_MAX_SUPPLY);
+    await devnet.base.mine();
+    await trade(12);
+
+    // An indexer that is killed mid-stream and started again on the same database.
+    const database = await persistentDatabase();
+    const first = await Indexer.start(devnet.env, database);
+    await first.waitForBlocks({ base: await devnet.base.blockNumber() });
+    await trade(8);
+    await first.crash();
+    await trade(8);
+    restarted = await Indexer.start(devnet.env, database);
+
+    // An indexer that reads Base through an RPC failing one request in five.
+    flaky = await startFlakyRpc(devnet.base.url, 5);
+    flakyIndexer = await Indexer.start(
+      { ...devnet.env, PONDER_RPC_URL_8453: flaky.url },
+      backend === "postgres" ? { postgresUrl: process.env.DATABASE_URL } : {},
+    );
+  });
+
+  afterAll(async () => {
+    await restarted?.stop();
+    await flakyIndexer?.stop();
+    await flaky?.stop();
+    await devnet?.stop();
+    for (const cleanup of cleanups.reverse()) await cleanup();
+  });
+
+  it("resumes after being killed and ends with the chain's numbers", async () => {
+    await expectMatchesChain(restarted);
+  });
+
+  it("loses and doubles nothing when one RPC request in five fails", async () => {
+    await expectMatchesChain(flakyIndexer);
+    expect(flaky.failed()).toBeGreaterThan(0);
+    expect(await dumpTokenTables(flakyIndexer)).toEqual(await dumpTokenTables(restarted));
+  });
+
+  it("follows a chain reorganisation back to the same tables as a clean run", async () => {
+    await trade(3);
+    await restarted.waitForBlocks({ base: await devnet.base.blockNumber() });
+    await flakyIndexer.waitForBlocks({ base: await devnet.base.blockNumber() });
+
+    // Replace the last three blocks by four others carrying different transfers.
+    await devnet.base.rollback(3);
+    devnet.base.advance(60);
+    for (let block = 0; block < 4; block++) {
+      await traffic.transfer(TREASURY, holder(100 + block), 10n ** 18n * BigInt(block + 1));
+      devnet.base.advance(120);
+      await devnet.base.mine();
+    }
+
+    await expectMatchesChain(restarted);
+    await expectMatchesChain(flakyIndexer);
+    const clean = await Indexer.start(devnet.env, backend === "postgres" ? { postgresUrl: process.env.DATABASE_URL } : {});
+    try {
+      await clean.waitForBlocks({ base: await devnet.base.blockNumber() });
+      const expected = await dumpTokenTables(clean);
+      expect(await dumpTokenTables(restarted)).toEqual(expected);
+      expect(await dumpTokenTables(flakyIndexer)).toEqual(expected);
+    } finally {
+      await clean.stop();
+    }
+  });
+});
