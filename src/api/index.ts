@@ -3,6 +3,7 @@ import schema from "ponder:schema";
 import { Hono } from "hono";
 import { client, graphql } from "ponder";
 import { type AsOf, errorResponse, freshness, notFound } from "./http";
+import { analysesRoutes } from "./routes/analyses";
 import { fees } from "./routes/fees";
 import { staking } from "./routes/staking";
 import { token } from "./routes/token";
@@ -11,10 +12,13 @@ import { verification } from "./routes/verification";
 const v1 = new Hono<{ Variables: { asOf: AsOf } }>();
 v1.use("*", freshness);
 v1.route("/", token);
-v1.route("/", staking);
-v1.route("/", fees);
 v1.route("/", verification);
-v1.notFound(() => {
+v1.route("/", fees);
+v1.route("/", staking);
+v1.route("/", analysesRoutes);
+
+// Registered after every route: Ponder's own server answers unmatched paths, so the JSON 404 lives here.
+v1.all("*", () => {
   throw notFound("no such endpoint");
 });
 

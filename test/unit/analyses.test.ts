@@ -1,0 +1,34 @@
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { parseAnalysis } from "../../lib/analyses";
+
+describe("parseAnalysis", () => {
+  it("reads the header and splits the SQL at its placeholders, leaving casts alone", () => {
+    const analysis = parseAnalysis(
+      "demo",
+      "-- title: Demo\n-- description: A test.\n-- params: from, to\nselect x::bigint from t where ts >= :from and ts <= :to::bigint;\n",
+    );
+    expect(analysis.title).toBe("Demo");
+    expect(analysis.description).toBe("A test.");
+    expect(analysis.params).toEqual(["from", "to"]);
+    expect(analysis.parts.params).toEqual(["from", "to"]);
+    expect(analysis.parts.text).toEqual(["select x::bigint from t where ts >= ", " and ts <= ", "::bigint"]);
+  });
+
+  it("refuses undeclared and unknown parameters", () => {
+    expect(() => parseAnalysis("a", "-- params: from\nselect :to")).toThrow(/:to without declaring/);
+    expect(() => parseAnalysis("b", "-- params: wallet\nselect 1")).toThrow(/unknown parameter "wallet"/);
+  });
+
+  it("accepts every shipped query", () => {
+    const dir = path.resolve(import.meta.dirname, "../../queries");
+    const files = readdirSync(dir).filter((file) => file.endsWith(".sql"));
+    expect(files.length).toBeGreaterThanOrEqual(5);
+    for (const file of files) {
+      const analysis = parseAnalysis(file, readFileSync(path.join(dir, file), "utf8"));
+      expect(analysis.title).not.toBe(file);
+      expect(analysis.description.length).toBeGreaterThan(10);
+    }
+  });
+});
