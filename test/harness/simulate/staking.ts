@@ -142,6 +142,7 @@ export class StakingTraffic implements Traffic {
       const destination = this.random.pick(this.validators.filter((v) => v !== validator));
       if (!this.free(delegator, destination)) return;
       const amount = (held * BigInt(this.random.int(10, 50))) / 100n;
+      if (amount === 0n) return;
       await this.tx.redelegate(delegator, validator, destination, amount);
       this.adjust(delegator, validator, -amount);
       this.adjust(delegator, destination, amount);
