@@ -1,7 +1,7 @@
 import { decodeEventLog, type Hex, toEventSelector } from "viem";
 import { opgTokenAbi } from "../abis/opgToken";
 import { x402ProxyAbi } from "../abis/x402Proxy";
-import { SECONDS_PER_HOUR, hourOf } from "./time";
+import { hourOf, type Interval, SECONDS_PER_HOUR } from "./time";
 
 /** Fee rules shared by the X402Proxy handlers, the fee routes and the tests. */
 
@@ -58,6 +58,9 @@ export function mergeMinMax(bucket: { minAmount: bigint | null; maxAmount: bigin
     maxAmount: bucket.maxAmount === null || amount > bucket.maxAmount ? amount : bucket.maxAmount,
   };
 }
+
+/** Periods whose distinct payers are counted at write time; an hour's are in the hourly bucket itself. */
+export const PAYER_PERIODS = ["day", "week", "month"] as const satisfies readonly Interval[];
 
 export type FeeBucket = { volume: bigint; count: number; uniquePayers: number; minAmount: bigint | null; maxAmount: bigint | null };
 

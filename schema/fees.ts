@@ -75,3 +75,22 @@ export const feePayee = onchainTable("fee_payee", (t) => ({
 }), (table) => ({
   volumeIdx: index().on(table.volume),
 }));
+
+/**
+ * Distinct payers per calendar day, week and month, counted at write time from `fee_payer_period`
+ * presence rows, so a trend reads one row per bucket whatever the number of payments.
+ * id is `${interval}:${start}`.
+ */
+export const feePeriod = onchainTable("fee_period", (t) => ({
+  id: t.text().primaryKey(),
+  interval: t.text().notNull(),
+  start: t.bigint().notNull(),
+  uniquePayers: t.integer().notNull(),
+}), (table) => ({
+  intervalIdx: index().on(table.interval, table.start),
+}));
+
+/** A payer paid at least once in that period. id is `${interval}:${start}:${payer}`. */
+export const feePayerPeriod = onchainTable("fee_payer_period", (t) => ({
+  id: t.text().primaryKey(),
+}));

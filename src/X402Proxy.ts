@@ -10,17 +10,32 @@ const token = appConfig.token.address.toLowerCase();
 type SettledEvent = {
   id: string;
   log: { address: `0x${string}`; logIndex: number };
-  block: { number: bigint; timestamp: bigint };
+  block: { number: bigint; timestamp: bigint; hash: `0x${string}` };
   transaction: { hash: `0x${string}` };
 };
+
+/**
+ * A transaction's settlements are processed one after another, so the pairing of its receipt is
+ * kept for the next settlement of the same transaction (keyed with the block hash, as a reorg can
+ * put the transaction in another block) instead of being recomputed once per settlement.
+ */
+let lastMatch: { key: string; matches: ReturnType<typeof matchSettlements> } | null = null;
 
 /**
  * Ponder's `event.transactionReceipt` carries no logs, so the receipt is read through the cached
  * client (Ponder stores and prefetches it); the OPG transfer the settlement paid with is found there.
  */
+async function matchesOf(event: SettledEvent, context: Context) {
+  const key = `${event.block.hash}:${event.transaction.hash}`;
+  if (lastMatch?.key !== key) {
+    const receipt = await context.client.getTransactionReceipt({ hash: event.transaction.hash });
+    lastMatch = { key, matches: matchSettlements(receipt.logs, { token, proxies: proxySet }) };
+  }
+  return lastMatch.matches;
+}
+
 async function settle(event: SettledEvent, context: Context, withPermit: boolean) {
-  const receipt = await context.client.getTransactionReceipt({ hash: event.transaction.hash });
-  const transfer = matchSettlements(receipt.logs, { token, proxies: proxySet }).get(event.log.logIndex) ?? null;
+  const transfer = (await matchesOf(event, context)).get(event.log.logIndex) ?? null;
   const proxy = event.log.address.toLowerCase() as `0x${string}`;
 
   await recordPayment(

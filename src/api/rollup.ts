@@ -8,11 +8,6 @@ type SQL = ReturnType<typeof sql>;
 /** How a flow combines its hours: summed by default; min/max for per-bucket extremes. */
 type Aggregate = "sum" | "min" | "max";
 
-/** The start (unix seconds) of the `interval` period holding hour number `hourColumn`, as SQL. */
-export function periodOfHour(hourColumn: PgColumn | SQL, interval: Interval): SQL {
-  return sql`extract(epoch from date_trunc(${interval}, to_timestamp(${hourColumn}::bigint * ${SECONDS_PER_HOUR}) at time zone 'UTC'))::bigint`;
-}
-
 /**
  * Rolls an hourly snapshot table (id = hour number) up to `interval` periods in SQL, then fills
  * the gaps: the cost is the number of hourly buckets in the range, never the number of events.
@@ -34,7 +29,7 @@ export async function rollupHourly(options: {
   const lastHour = hourOf(options.to);
   const scope = options.where ? sql` and ${options.where}` : sql``;
 
-  const period = periodOfHour(options.id, options.interval);
+  const period = sql`extract(epoch from date_trunc(${options.interval}, to_timestamp(${options.id}::bigint * ${SECONDS_PER_HOUR}) at time zone 'UTC'))::bigint`;
   const selections = [
     sql`${period} as "timestamp"`,
     ...Object.entries(flows).map(

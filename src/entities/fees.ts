@@ -1,7 +1,7 @@
 import type { Context } from "ponder:registry";
-import { feeHourly, feePayee, feePayer, feePayerHour, feePayment } from "ponder:schema";
-import { EMPTY_BUCKET, foldPayment } from "../../lib/fees";
-import { hourOf, SECONDS_PER_HOUR } from "../../lib/time";
+import { feeHourly, feePayee, feePayer, feePayerHour, feePayerPeriod, feePayment, feePeriod } from "ponder:schema";
+import { EMPTY_BUCKET, foldPayment, PAYER_PERIODS } from "../../lib/fees";
+import { hourOf, periodStart, SECONDS_PER_HOUR } from "../../lib/time";
 
 type Db = Context["db"];
 type At = { block: { number: bigint; timestamp: bigint } };
@@ -9,7 +9,7 @@ type Hex = `0x${string}`;
 
 export type Payment = typeof feePayment.$inferInsert;
 
-/** Stores one payment and folds it into the hourly bucket, the payer-hour presence and the party totals. */
+/** Stores one payment and folds it into the hourly bucket, the payer presence tables and the party totals. */
 export async function recordPayment(db: Db, payment: Payment, event: At) {
   await db.insert(feePayment).values(payment);
   const hour = hourOf(event.block.timestamp);
@@ -20,6 +20,8 @@ export async function recordPayment(db: Db, payment: Payment, event: At) {
   }
 
   const newPayerInHour = await markPayerHour(db, hour, payment.payer, payment.amount);
+  // A payer already seen this hour was already seen this day, week and month.
+  if (newPayerInHour) await markPayerPeriods(db, payment.payer, Number(event.block.timestamp));
   await upsertHour(db, hour, event, { amount: payment.amount, newPayer: newPayerInHour });
   await addToTotals(db, feePayer, payment.payer, payment.amount, event);
   await addToTotals(db, feePayee, payment.payee, payment.amount, event);
@@ -35,6 +37,19 @@ async function markPayerHour(db: Db, hour: number, payer: Hex, amount: bigint): 
   }
   await db.insert(feePayerHour).values({ id, hour, payer, count: 1, volume: amount });
   return true;
+}
+
+async function markPayerPeriods(db: Db, payer: Hex, timestamp: number) {
+  for (const interval of PAYER_PERIODS) {
+    const start = periodStart(timestamp, interval);
+    const presence = `${interval}:${start}:${payer}`;
+    if (await db.find(feePayerPeriod, { id: presence })) continue;
+    await db.insert(feePayerPeriod).values({ id: presence });
+    await db
+      .insert(feePeriod)
+      .values({ id: `${interval}:${start}`, interval, start: BigInt(start), uniquePayers: 1 })
+      .onConflictDoUpdate((row) => ({ uniquePayers: row.uniquePayers + 1 }));
+  }
 }
 
 async function upsertHour(

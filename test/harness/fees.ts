@@ -1,4 +1,4 @@
-import { type Address, type Hex, maxUint256 } from "viem";
+import { type Address, encodeFunctionData, type Hex, maxUint256 } from "viem";
 import { actor } from "./accounts";
 import type { Devnet } from "./devnet";
 
@@ -108,12 +108,13 @@ export class FeePayments {
 
   /** Several settlements in one transaction through one proxy. */
   async payBatch(scheme: Scheme, withPermit: boolean, payments: { payer: Address; payee: Address; amount: bigint }[]) {
-    return this.devnet.base.write(FACILITATOR, this.devnet.x402[scheme], x402DoubleAbi, "settleBatch", [
-      this.devnet.token,
-      payments.map((p) => p.payer),
-      payments.map((p) => p.payee),
-      payments.map((p) => p.amount),
-      withPermit,
-    ]);
+    const data = encodeFunctionData({
+      abi: x402DoubleAbi,
+      functionName: "settleBatch",
+      args: [this.devnet.token, payments.map((p) => p.payer), payments.map((p) => p.payee), payments.map((p) => p.amount), withPermit],
+    });
+    // A settlement costs about 35k gas (two balance writes, one event): leave room beyond the default limit.
+    const gas = 200_000n + 60_000n * BigInt(payments.length);
+    return this.devnet.base.send({ from: FACILITATOR, to: this.devnet.x402[scheme], data, gas });
   }
 }

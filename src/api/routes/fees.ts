@@ -1,7 +1,7 @@
 import { db } from "ponder:api";
-import { feeHourly, feePayee, feePayer, feePayerHour } from "ponder:schema";
+import { feeHourly, feePayee, feePayer, feePayerHour, feePeriod } from "ponder:schema";
 import { Hono } from "hono";
-import { desc, inArray, sql } from "ponder";
+import { and, desc, eq, gte, inArray, lte, sql } from "ponder";
 import { z } from "zod";
 import {
   averageAmount,
@@ -27,7 +27,7 @@ import {
   seriesRange,
   timeParam,
 } from "../http";
-import { periodOfHour, rollupHourly } from "../rollup";
+import { rollupHourly } from "../rollup";
 
 export const fees = new Hono<{ Variables: { asOf: AsOf } }>();
 
@@ -84,17 +84,15 @@ fees.get("/fees/summary", async (c: ApiContext) => {
   });
 });
 
-/** Distinct payers per period, from the payer-hour presence table: exact for any bucket length. */
-async function uniquePayersByPeriod(interval: Interval, from: number, to: number) {
-  const period = periodOfHour(feePayerHour.hour, interval);
-  const result = await db.execute(
-    sql`select ${period} as "timestamp", count(distinct ${feePayerHour.payer})::int as payers from ${feePayerHour}
-        where ${feePayerHour.hour} between ${hourOf(periodStart(from, interval))} and ${hourOf(to)}
-        group by 1`,
-  );
-  return new Map(
-    (result.rows as { timestamp: string | number; payers: string | number }[]).map((row) => [Number(row.timestamp), Number(row.payers)]),
-  );
+/** Distinct payers per day, week or month, counted at write time: one row per bucket. */
+async function uniquePayersByPeriod(interval: Exclude<Interval, "hour">, from: number, to: number) {
+  const rows = await db
+    .select({ start: feePeriod.start, uniquePayers: feePeriod.uniquePayers })
+    .from(feePeriod)
+    .where(
+      and(eq(feePeriod.interval, interval), gte(feePeriod.start, BigInt(periodStart(from, interval))), lte(feePeriod.start, BigInt(to))),
+    );
+  return new Map(rows.map((row) => [Number(row.start), row.uniquePayers]));
 }
 
 fees.get("/fees/trends", async (c: ApiContext) => {
@@ -113,16 +111,17 @@ fees.get("/fees/trends", async (c: ApiContext) => {
         minAmount: { column: feeHourly.minAmount, kind: "amount", aggregate: "min" },
         maxAmount: { column: feeHourly.maxAmount, kind: "amount", aggregate: "max" },
         anomalies: { column: feeHourly.anomalies, kind: "count" },
+        hourlyPayers: { column: feeHourly.uniquePayers, kind: "count" },
       },
     }),
-    uniquePayersByPeriod(query.interval, from, to),
+    query.interval === "hour" ? null : uniquePayersByPeriod(query.interval, from, to),
   ]);
   const data = buckets.map((bucket) => ({
     timestamp: bucket.timestamp,
     time: bucket.time,
     volume: bucket.volume,
     count: bucket.count,
-    uniquePayers: payers.get(Number(bucket.timestamp)) ?? 0,
+    uniquePayers: payers ? (payers.get(Number(bucket.timestamp)) ?? 0) : bucket.hourlyPayers,
     average: text(averageAmount(BigInt(bucket.volume as string), Number(bucket.count))) ?? "0",
     minAmount: bucket.minAmount,
     maxAmount: bucket.maxAmount,
