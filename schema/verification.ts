@@ -136,3 +136,12 @@ export const verificationLagHourly = onchainTable("verification_lag_hourly", (t)
 }), (table) => ({
   pk: primaryKey({ columns: [table.hour, table.lagSeconds] }),
 }));
+
+/** The same histogram by UTC day (id = unix seconds / 86400), so long windows read a cell per day. */
+export const verificationLagDaily = onchainTable("verification_lag_daily", (t) => ({
+  day: t.integer().notNull(),
+  lagSeconds: t.bigint().notNull(),
+  count: t.integer().notNull(),
+}), (table) => ({
+  pk: primaryKey({ columns: [table.day, table.lagSeconds] }),
+}));

@@ -69,6 +69,8 @@ ponder.on("TEERegistry:HeartbeatReceived", async ({ event, context }) => {
   const tee = await getOrCreateTee(context.db, teeId, true, event);
   await context.db.update(teeNode, { id: teeId }).set({
     registered: true,
+    // An accepted heartbeat shows an active node; a row created by a settlement had no enabled flag to go on.
+    ...(tee.registered ? {} : { enabled: true }),
     lastHeartbeat: timestamp,
     lastHeartbeatBlock: event.block.number,
     heartbeatCount: tee.heartbeatCount + 1,

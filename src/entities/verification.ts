@@ -1,6 +1,7 @@
 import type { Context } from "ponder:registry";
-import { teeEvent, teeNode, verificationHourly, verificationLagHourly } from "ponder:schema";
+import { teeEvent, teeNode, verificationHourly, verificationLagDaily, verificationLagHourly } from "ponder:schema";
 import { hourOf, SECONDS_PER_HOUR } from "../../lib/time";
+import { dayOfHour } from "../../lib/verification";
 
 type Db = Context["db"];
 type At = {
@@ -73,6 +74,10 @@ export async function recordVerificationHour(db: Db, flow: HourFlow, event: At) 
     await db
       .insert(verificationLagHourly)
       .values({ hour: id, lagSeconds: flow.lag, count: 1 })
+      .onConflictDoUpdate((row) => ({ count: row.count + 1 }));
+    await db
+      .insert(verificationLagDaily)
+      .values({ day: dayOfHour(id), lagSeconds: flow.lag, count: 1 })
       .onConflictDoUpdate((row) => ({ count: row.count + 1 }));
   }
 }

@@ -304,6 +304,15 @@ describe.each(backends)("verification on %s", (backend) => {
     expect(lastHourOnly.inferences.verified).toBe(lastLags.length);
     expect(lastHourOnly.lag.p50).toBe(lagPercentile(histogram(lastLags), 50));
     expect(lastHourOnly.lag.p95).toBe(lagPercentile(histogram(lastLags), 95));
+
+    // A window with whole days inside it (read from the daily histogram) and edge hours around them.
+    const from = sent[0]!.blockTimestamp - 30 * HOUR;
+    const to = last + 30 * HOUR;
+    const wide = await api(`/verification/status?from=${from}&to=${to}`);
+    const wideLags = sent.filter((s) => hourOf(s.blockTimestamp) >= hourOf(from)).map((s) => s.blockTimestamp - s.inferenceTimestamp);
+    expect(wide.inferences.verified).toBe(sent.length);
+    expect(wide.lag.p50).toBe(lagPercentile(histogram(wideLags), 50));
+    expect(wide.lag.p95).toBe(lagPercentile(histogram(wideLags), 95));
   });
 
   it("serves the hourly history of what was settled, as JSON and CSV", async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Random } from "../harness/random";
-import { type LagBin, lagPercentile, settlementLag, teeState, windowHours } from "../../lib/verification";
+import { dayOfHour, type LagBin, lagPercentile, settlementLag, splitWindow, teeState, windowHours } from "../../lib/verification";
 
 const MAX_AGE = 3600;
 const NOW = 1_800_000_000;
@@ -122,5 +122,40 @@ describe("windowHours", () => {
   it("covers every hour touched by an explicit range", () => {
     expect(windowHours({ from: 3600 * 5 + 59, to: 3600 * 7 }, 0)).toEqual({ firstHour: 5, lastHour: 7 });
     expect(windowHours({ from: 3600 * 5, to: 3600 * 5 }, 0)).toEqual({ firstHour: 5, lastHour: 5 });
+  });
+});
+
+describe("splitWindow", () => {
+  /** Expands a split back into hour numbers, each day contributing its 24 hours. */
+  function covered(split: ReturnType<typeof splitWindow>): number[] {
+    const hours: number[] = [];
+    for (const range of split.hours) for (let h = range.first; h <= range.last; h++) hours.push(h);
+    if (split.days) for (let d = split.days.first; d <= split.days.last; d++) for (let h = d * 24; h < d * 24 + 24; h++) hours.push(h);
+    return hours.sort((a, b) => a - b);
+  }
+
+  it("uses whole days inside the window and hours at its edges", () => {
+    // Hours 10..73: day 1 (24..47) and day 2 (48..71) are whole; 10..23 and 72..73 are edges.
+    expect(splitWindow(10, 73)).toEqual({ days: { first: 1, last: 2 }, hours: [{ first: 10, last: 23 }, { first: 72, last: 73 }] });
+    expect(splitWindow(24, 47)).toEqual({ days: { first: 1, last: 1 }, hours: [] });
+    expect(splitWindow(25, 46)).toEqual({ days: null, hours: [{ first: 25, last: 46 }] });
+    expect(splitWindow(23, 24)).toEqual({ days: null, hours: [{ first: 23, last: 24 }] });
+  });
+
+  it("covers every hour of any window exactly once", () => {
+    const random = new Random(11);
+    for (let round = 0; round < 500; round++) {
+      const first = random.int(0, 2000);
+      const last = first + random.int(0, 24 * 40);
+      const expected = Array.from({ length: last - first + 1 }, (_, i) => first + i);
+      expect(covered(splitWindow(first, last))).toEqual(expected);
+    }
+  });
+
+  it("numbers days from the epoch in UTC", () => {
+    expect(dayOfHour(0)).toBe(0);
+    expect(dayOfHour(23)).toBe(0);
+    expect(dayOfHour(24)).toBe(1);
+    expect(dayOfHour(Math.floor(Date.UTC(2026, 10, 23, 12) / 3_600_000))).toBe(Date.UTC(2026, 10, 23) / 86_400_000);
   });
 });

@@ -6,6 +6,7 @@ import {
   teeNode,
   teeType,
   verificationHourly,
+  verificationLagDaily,
   verificationLagHourly,
 } from "ponder:schema";
 import { Hono } from "hono";
@@ -13,7 +14,16 @@ import { and, asc, desc, eq, gte, lte, or, sql } from "ponder";
 import { z } from "zod";
 import { appConfig } from "../../../lib/env";
 import { SECONDS_PER_HOUR } from "../../../lib/time";
-import { lagPercentile, TEE_STATES, teeState, WINDOWS, type WindowName, windowHours } from "../../../lib/verification";
+import {
+  type LagBin,
+  lagPercentile,
+  splitWindow,
+  TEE_STATES,
+  teeState,
+  WINDOWS,
+  type WindowName,
+  windowHours,
+} from "../../../lib/verification";
 import {
   type ApiContext,
   type AsOf,
@@ -116,13 +126,32 @@ function resolveWindow(query: z.infer<typeof statusQuery>, latest: number) {
   return { name: null, ...hours };
 }
 
+/** The lag histogram of a window: daily cells for its whole days, hourly cells for the hours at its edges. */
+async function lagHistogram(firstHour: number, lastHour: number): Promise<LagBin[]> {
+  const { days, hours } = splitWindow(firstHour, lastHour);
+  const [hourly, daily] = await Promise.all([
+    hours.length === 0
+      ? []
+      : db
+          .select({ lag: verificationLagHourly.lagSeconds, count: sql<string>`sum(${verificationLagHourly.count})` })
+          .from(verificationLagHourly)
+          .where(or(...hours.map((range) => and(gte(verificationLagHourly.hour, range.first), lte(verificationLagHourly.hour, range.last)))))
+          .groupBy(verificationLagHourly.lagSeconds),
+    days === null
+      ? []
+      : db
+          .select({ lag: verificationLagDaily.lagSeconds, count: sql<string>`sum(${verificationLagDaily.count})` })
+          .from(verificationLagDaily)
+          .where(and(gte(verificationLagDaily.day, days.first), lte(verificationLagDaily.day, days.last)))
+          .groupBy(verificationLagDaily.lagSeconds),
+  ]);
+  return [...hourly, ...daily].map((bin) => ({ lag: Number(bin.lag), count: Number(bin.count) }));
+}
+
 verification.get("/verification/status", async (c: ApiContext) => {
   const query = parseQuery(c, statusQuery);
   const window = resolveWindow(query, settlementNow(c.var.asOf));
-  const inWindow = (column: typeof verificationHourly.id | typeof verificationLagHourly.hour) =>
-    and(gte(column, window.firstHour), lte(column, window.lastHour));
-
-  const [tees, [totals], bins] = await Promise.all([
+  const [tees, [totals], lagBins] = await Promise.all([
     db.select().from(teeNode),
     db
       .select({
@@ -134,12 +163,8 @@ verification.get("/verification/status", async (c: ApiContext) => {
         lagMax: sql<string | null>`max(${verificationHourly.lagMax})`,
       })
       .from(verificationHourly)
-      .where(inWindow(verificationHourly.id)),
-    db
-      .select({ lag: verificationLagHourly.lagSeconds, count: sql<string>`sum(${verificationLagHourly.count})` })
-      .from(verificationLagHourly)
-      .where(inWindow(verificationLagHourly.hour))
-      .groupBy(verificationLagHourly.lagSeconds),
+      .where(and(gte(verificationHourly.id, window.firstHour), lte(verificationHourly.id, window.lastHour))),
+    lagHistogram(window.firstHour, window.lastHour),
   ]);
 
   const now = registryNow(c.var.asOf);
@@ -148,7 +173,6 @@ verification.get("/verification/status", async (c: ApiContext) => {
 
   const verified = Number(totals?.verified ?? 0);
   const batched = Number(totals?.batched ?? 0);
-  const lagBins = bins.map((bin) => ({ lag: Number(bin.lag), count: Number(bin.count) }));
   return c.json({
     tees: { ...byState, total: tees.length },
     heartbeatMaxAgeSeconds: maxAge,
