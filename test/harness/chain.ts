@@ -14,6 +14,7 @@ import {
   http,
   type PublicClient,
 } from "viem";
+import { track } from "./children";
 import type { Artifact } from "./contracts";
 
 const require = createRequire(import.meta.url);
@@ -63,7 +64,7 @@ export class DevChain {
 
   static async start(chainId: number, genesisTimestamp: number): Promise<DevChain> {
     const port = await freePort();
-    const child = spawn(
+    const child = track(spawn(
       anvilBinary(),
       [
         "--host", "127.0.0.1",
@@ -81,7 +82,7 @@ export class DevChain {
         "--silent",
       ],
       { stdio: ["ignore", "ignore", "pipe"] },
-    );
+    ));
     let stderr = "";
     child.stderr?.on("data", (chunk) => (stderr += chunk));
     const chain = new DevChain(chainId, `http://127.0.0.1:${port}`, child, genesisTimestamp);

@@ -5,6 +5,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { freePort } from "./chain";
+import { track } from "./children";
 
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -85,7 +86,7 @@ export class Indexer {
       if (!options.pgliteDirectory) cleanup = async () => rmSync(directory, { recursive: true, force: true });
     }
     const { DATABASE_URL: _url, DATABASE_SCHEMA: _schema, ...inherited } = process.env;
-    const child = spawn(
+    const child = track(spawn(
       process.execPath,
       [ponderBin(), ...(options.root ? ["--root", options.root] : []), "start", "--schema", databaseEnv.DATABASE_SCHEMA!, "--port", String(port), "--hostname", "127.0.0.1", "--log-format", "json", "--log-level", options.logLevel ?? "warn"],
       {
@@ -93,7 +94,7 @@ export class Indexer {
         env: { ...inherited, PONDER_TELEMETRY_DISABLED: "true", RPC_POLLING_INTERVAL_MS: "100", ...env, ...databaseEnv },
         stdio: ["ignore", "pipe", "pipe"],
       },
-    );
+    ));
     const indexer = new Indexer(`http://127.0.0.1:${port}`, child, cleanup);
     await indexer.waitUntil(async () => (await fetch(`${indexer.url}/health`)).ok, 120_000, "the API to come up");
     return indexer;
