@@ -69,9 +69,13 @@ try {
   const url = indexer.url;
   console.log(`
   opg-indexer demo is running
+    dashboard ${url}/
+    API docs  ${url}/docs  (OpenAPI: ${url}/openapi.json)
     REST      ${url}/api/v1/supply
-              ${url}/api/v1/supply/history?interval=day
-              ${url}/api/v1/holders/top?limit=10
+              ${url}/api/v1/staking
+              ${url}/api/v1/fees/trends?interval=day
+              ${url}/api/v1/nodes/rewards
+              ${url}/api/v1/verification/status
     GraphQL   ${url}/graphql
     SQL       ${url}/sql/*  (for @ponder/client)
     status    ${url}/status
@@ -80,15 +84,16 @@ try {
   Press Ctrl-C to stop.
 `);
 
+
   if (values.exit) {
     const supply = await indexer.json("/api/v1/supply");
     log(`totalSupply from the API: ${supply.totalSupply}`);
     await shutdown(0);
   }
 
-  // Live trickle: every few seconds, one more block of traffic at the real time.
+  // Live trickle: every half minute, a quarter of an hour's traffic, stamped with the real time.
   while (!stopping) {
-    await new Promise((resolve) => setTimeout(resolve, 5000));
+    await new Promise((resolve) => setTimeout(resolve, 30_000));
     if (stopping) break;
     const now = Math.floor(Date.now() / 1000);
     devnet.base.setTime(now);

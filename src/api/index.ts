@@ -1,13 +1,20 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { db } from "ponder:api";
 import schema from "ponder:schema";
 import { Hono } from "hono";
 import { client, graphql } from "ponder";
+import { dashboard } from "./dashboard";
 import { type AsOf, errorResponse, freshness, notFound } from "./http";
+import { openApiDocument } from "./openapi";
 import { analysesRoutes } from "./routes/analyses";
 import { fees } from "./routes/fees";
 import { staking } from "./routes/staking";
 import { token } from "./routes/token";
 import { verification } from "./routes/verification";
+
+const docsPage = readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), "docs.html"), "utf8");
 
 const v1 = new Hono<{ Variables: { asOf: AsOf } }>();
 v1.use("*", freshness);
@@ -26,6 +33,9 @@ const app = new Hono();
 app.use("/sql/*", client({ db, schema }));
 app.use("/graphql", graphql({ db, schema }));
 app.route("/api/v1", v1);
+app.route("/", dashboard);
+app.get("/openapi.json", (c) => c.json(openApiDocument(new URL(c.req.url).origin)));
+app.get("/docs", (c) => c.html(docsPage));
 app.onError((error, c) => errorResponse(c, error));
 
 export default app;

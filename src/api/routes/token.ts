@@ -19,6 +19,7 @@ import {
   seriesRange,
   timeParam,
 } from "../http";
+import { endpoint } from "../openapi";
 import { rollupHourly } from "../rollup";
 
 export const token = new Hono<{ Variables: { asOf: import("../http").AsOf } }>();
@@ -66,6 +67,14 @@ async function historicalSupply(query: { at?: number; atBlock?: number }) {
   return bucket;
 }
 
+endpoint({
+  path: "/supply",
+  tag: "supply",
+  summary: "Max, total and circulating supply, minted, burned, holders, non-circulating breakdown",
+  description: "With at= (a time) or atBlock=, the closing values of the last hourly snapshot by then (granularity: hour).",
+  query: supplyQuery,
+  notFound: "Nothing had been indexed by the requested time or block",
+});
 token.get("/supply", async (c: ApiContext) => {
   const query = parseQuery(c, supplyQuery);
   if (query.at !== undefined && query.atBlock !== undefined) throw badRequest("give at or atBlock, not both");
@@ -100,9 +109,18 @@ token.get("/supply", async (c: ApiContext) => {
 });
 
 /** Plain whole-OPG numbers, the form coin listing sites poll. */
+endpoint({ path: "/supply/total", tag: "supply", summary: "Total supply as plain text, whole OPG", text: true });
+endpoint({ path: "/supply/circulating", tag: "supply", summary: "Circulating supply as plain text, whole OPG", text: true });
 token.get("/supply/total", async (c) => c.text(formatUnits((await currentSupply()).totalSupply)));
 token.get("/supply/circulating", async (c) => c.text(formatUnits((await currentSupply()).circulatingSupply)));
 
+endpoint({
+  path: "/supply/history",
+  tag: "supply",
+  summary: "Closing total and circulating supply and holders; transfers, volume, minted and burned per period",
+  query: seriesQuery,
+  csv: true,
+});
 token.get("/supply/history", async (c: ApiContext) => {
   const query = parseQuery(c, seriesQuery);
   const latest = c.var.asOf.base?.timestamp ?? Math.floor(Date.now() / 1000);
@@ -134,8 +152,10 @@ token.get("/supply/history", async (c: ApiContext) => {
   });
 });
 
+const holdersQuery = z.object({ limit: limitParam(20, 1000), format: formatParam });
+endpoint({ path: "/holders/top", tag: "supply", summary: "The largest OPG balances", query: holdersQuery, csv: true });
 token.get("/holders/top", async (c: ApiContext) => {
-  const query = parseQuery(c, z.object({ limit: limitParam(20, 1000), format: formatParam }));
+  const query = parseQuery(c, holdersQuery);
   const [supply, rows] = await Promise.all([
     currentSupply(),
     db
@@ -161,9 +181,18 @@ token.get("/holders/top", async (c: ApiContext) => {
   });
 });
 
+const accountQuery = z.object({ limit: limitParam(25, 500) });
+endpoint({
+  path: "/accounts/:address",
+  tag: "supply",
+  summary: "One account: balance, first and last activity, its most recent transfers",
+  params: { address: "0x-prefixed 20-byte address" },
+  query: accountQuery,
+  notFound: "No OPG transfer to or from this address has been indexed",
+});
 token.get("/accounts/:address", async (c: ApiContext) => {
   const address = parseAddressParam(c.req.param("address") ?? "");
-  const query = parseQuery(c, z.object({ limit: limitParam(25, 500) }));
+  const query = parseQuery(c, accountQuery);
   const [row] = await db.select().from(account).where(eq(account.address, address)).limit(1);
   if (!row) throw notFound(`no transfers of OPG to or from ${address} have been indexed`);
   const recent = await db
