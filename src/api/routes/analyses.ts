@@ -6,6 +6,7 @@ import { Hono } from "hono";
 import { sql } from "ponder";
 import { z } from "zod";
 import { type Analysis, type AnalysisParam, parseAnalysis } from "../../../lib/analyses";
+import { endpoint } from "../openapi";
 import { type AsOf, type ApiContext, formatParam, limitParam, listResponse, notFound, parseQuery, seriesRange, timeParam } from "../http";
 
 const queriesDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../queries");
@@ -39,6 +40,16 @@ function jsonSafe(row: Record<string, unknown>) {
 
 export const analysesRoutes = new Hono<{ Variables: { asOf: AsOf } }>();
 
+endpoint({ path: "/analyses", tag: "analyses", summary: "The named historical analyses in queries/, with their parameters" });
+endpoint({
+  path: "/analyses/:name",
+  tag: "analyses",
+  summary: "Runs one named analysis; from/to default to the 90 days before the latest indexed block",
+  params: { name: "an analysis name from GET /analyses" },
+  query: analysisQuery,
+  csv: true,
+  notFound: "No analysis of that name",
+});
 analysesRoutes.get("/analyses", (c) =>
   c.json({
     data: [...analyses.values()].map(({ name, title, description, params }) => ({ name, title, description, params })),

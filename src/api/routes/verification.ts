@@ -38,6 +38,7 @@ import {
   seriesRange,
   timeParam,
 } from "../http";
+import { endpoint } from "../openapi";
 import { rollupHourly } from "../rollup";
 
 export const verification = new Hono<{ Variables: { asOf: AsOf } }>();
@@ -148,6 +149,13 @@ async function lagHistogram(firstHour: number, lastHour: number): Promise<LagBin
   return [...hourly, ...daily].map((bin) => ({ lag: Number(bin.lag), count: Number(bin.count) }));
 }
 
+endpoint({
+  path: "/verification/status",
+  tag: "verification",
+  summary: "TEEs per state (live, stale, disabled, unregistered), verified vs batched inferences and settlement lag p50/p95 over a window",
+  description: "live: enabled and last heartbeat younger than TEE_HEARTBEAT_MAX_AGE_SECONDS at the latest indexed block. Percentiles are nearest-rank over whole seconds.",
+  query: statusQuery,
+});
 verification.get("/verification/status", async (c: ApiContext) => {
   const query = parseQuery(c, statusQuery);
   const window = resolveWindow(query, settlementNow(c.var.asOf));
@@ -215,6 +223,7 @@ const teeListQuery = z.object({
 });
 
 /** States depend on the latest block time, so the filter runs after classification; TEEs number in the hundreds at most. */
+endpoint({ path: "/verification/tees", tag: "verification", summary: "TEE nodes with their state, filterable by state and type", query: teeListQuery, csv: true });
 verification.get("/verification/tees", async (c: ApiContext) => {
   const query = parseQuery(c, teeListQuery);
   const now = registryNow(c.var.asOf);
@@ -236,9 +245,18 @@ verification.get("/verification/tees", async (c: ApiContext) => {
   });
 });
 
+const teeQuery = z.object({ limit: limitParam(20, 500) });
+endpoint({
+  path: "/verification/tees/:teeId",
+  tag: "verification",
+  summary: "One TEE: owner, type, state, heartbeats and its latest settlements",
+  params: { teeId: "bytes32 TEE id, 0x-prefixed" },
+  query: teeQuery,
+  notFound: "No such TEE in the registry or in any settlement",
+});
 verification.get("/verification/tees/:teeId", async (c: ApiContext) => {
   const teeId = parseHashParam(c.req.param("teeId") ?? "", "teeId");
-  const query = parseQuery(c, z.object({ limit: limitParam(20, 500) }));
+  const query = parseQuery(c, teeQuery);
   const [row] = await db.select().from(teeNode).where(eq(teeNode.id, teeId)).limit(1);
   if (!row) throw notFound(`TEE ${teeId} has not been seen in the registry or in any settlement`);
   const [names, events, heartbeats, settlements] = await Promise.all([
@@ -277,6 +295,13 @@ verification.get("/verification/tees/:teeId", async (c: ApiContext) => {
   });
 });
 
+endpoint({
+  path: "/verification/inferences/:hash",
+  tag: "verification",
+  summary: "Whether an inference was verified on-chain, by its input or its output hash",
+  params: { hash: "bytes32 input or output hash, 0x-prefixed" },
+  notFound: "Not found among individually settled (verified) inferences; batched inferences are committed only as Merkle roots",
+});
 verification.get("/verification/inferences/:hash", async (c: ApiContext) => {
   const hash = parseHashParam(c.req.param("hash") ?? "", "hash");
   const rows = await db
@@ -311,6 +336,13 @@ verification.get("/verification/inferences/:hash", async (c: ApiContext) => {
   });
 });
 
+endpoint({
+  path: "/verification/history",
+  tag: "verification",
+  summary: "Verified and batched inferences, batches and settlement lag per period",
+  query: seriesQuery,
+  csv: true,
+});
 verification.get("/verification/history", async (c: ApiContext) => {
   const query = parseQuery(c, seriesQuery);
   const { from, to } = seriesRange(query, settlementNow(c.var.asOf));
