@@ -136,6 +136,10 @@ describe.each(backends)("staking on %s", (backend) => {
     }
     expect(matured).toBeGreaterThan(0);
     expect(BigInt(summary.unbonding)).toBe(pending);
+    // The hourly bucket closed by the reconciliation block applies the same rule at write time.
+    const bucket = await api().json(`/api/v1/staking?at=${at}`);
+    expect(BigInt(bucket.unbonding)).toBe(pending);
+    expect(bucket.totalStaked).toBe(summary.totalStaked);
   });
 
   it("moves stake from one validator to another on a redelegation", async () => {

@@ -1,5 +1,5 @@
 import { db } from "ponder:api";
-import { delegation, nodeHourly, slash, stakingHourly, stakingTotals, tokenSupply, unbonding, validator } from "ponder:schema";
+import { delegation, nodeHourly, slash, stakingHourly, stakingTotals, tokenHourly, tokenSupply, unbonding, validator } from "ponder:schema";
 import { Hono } from "hono";
 import { and, asc, desc, eq, gte, inArray, lt, lte, sql } from "ponder";
 import { isAddress } from "viem";
@@ -30,6 +30,7 @@ import {
   seriesRange,
   timeParam,
 } from "../http";
+import { endpoint } from "../openapi";
 import { rollupHourly } from "../rollup";
 
 export const staking = new Hono<{ Variables: { asOf: AsOf } }>();
@@ -60,7 +61,50 @@ async function pendingUnbonding(at: number) {
   return { total, entries };
 }
 
+const stakingQuery = z.object({ at: timeParam.optional() });
+
+/** Staking as of a past time: the closing values of the last hourly buckets of both chains by then. */
+async function historicalStaking(c: ApiContext, at: number) {
+  const hour = hourOf(at);
+  const [[stake], [supply]] = await Promise.all([
+    db.select().from(stakingHourly).where(lte(stakingHourly.id, hour)).orderBy(desc(stakingHourly.id)).limit(1),
+    db.select().from(tokenHourly).where(lte(tokenHourly.id, hour)).orderBy(desc(tokenHourly.id)).limit(1),
+  ]);
+  if (!stake) throw notFound("no staking had been indexed by then");
+  const circulatingSupply = supply?.circulatingSupply ?? 0n;
+  const totalSupply = supply?.totalSupply ?? 0n;
+  return c.json({
+    totalStaked: stake.totalStaked.toString(),
+    unbonding: stake.unbonding.toString(),
+    validators: stake.validators,
+    delegators: stake.delegators,
+    stakingRatio: {
+      ...stakingRatios(stake.totalStaked, { circulatingSupply, totalSupply }),
+      numerator: "totalStaked",
+      denominators: { circulatingSupply: circulatingSupply.toString(), totalSupply: totalSupply.toString() },
+    },
+    decimals: OPG_DECIMALS,
+    granularity: "hour",
+    asOf: {
+      [stakingChain]: { block: Number(stake.lastBlock), timestamp: at },
+      base: supply ? { block: Number(supply.lastBlock), timestamp: at } : null,
+    },
+  });
+}
+
+endpoint({
+  path: "/staking",
+  tag: "staking",
+  summary: "Total staked, unbonding, validators, delegators, staking ratio of circulating and of total supply",
+  description:
+    "Ratios name their denominators (token supply, indexed on Base) and asOf gives each chain's block. " +
+    "With at=, the closing values of the last hourly buckets by then (granularity: hour).",
+  query: stakingQuery,
+  notFound: "Nothing had been indexed by the requested time",
+});
 staking.get("/staking", async (c: ApiContext) => {
+  const query = parseQuery(c, stakingQuery);
+  if (query.at !== undefined) return historicalStaking(c, query.at);
   const at = latestStakingTime(c);
   const [totals, pending, [supply]] = await Promise.all([
     currentTotals(),
@@ -87,6 +131,13 @@ staking.get("/staking", async (c: ApiContext) => {
   });
 });
 
+endpoint({
+  path: "/staking/history",
+  tag: "staking",
+  summary: "Closing total staked, unbonding, validators and delegators; delegations, unbondings, slashes and rewards per period",
+  query: seriesQuery,
+  csv: true,
+});
 staking.get("/staking/history", async (c: ApiContext) => {
   const query = parseQuery(c, seriesQuery);
   const { from, to } = seriesRange(query, latestStakingTime(c));
@@ -161,18 +212,27 @@ function validatorBody(row: ValidatorRow) {
   };
 }
 
+const validatorsQuery = z.object({
+  sort: z
+    .enum(Object.keys(SORTS) as [Sort, ...Sort[]], {
+      errorMap: () => ({ message: `must be one of ${Object.keys(SORTS).join(", ")}` }),
+    })
+    .default("stake"),
+  limit: limitParam(50, 500),
+  cursor: z.string().optional(),
+  format: formatParam,
+});
+
+endpoint({
+  path: "/staking/validators",
+  tag: "staking",
+  summary: "Validators sorted by stake, delegators, commission or creation (descending), with cursor pagination",
+  description: "Pass the answer's nextCursor (or, for CSV, the X-Next-Cursor header) as cursor= for the next page.",
+  query: validatorsQuery,
+  csv: true,
+});
 staking.get("/staking/validators", async (c: ApiContext) => {
-  const query = parseQuery(
-    c,
-    z.object({
-      sort: z.enum(Object.keys(SORTS) as [Sort, ...Sort[]], {
-        errorMap: () => ({ message: `must be one of ${Object.keys(SORTS).join(", ")}` }),
-      }).default("stake"),
-      limit: limitParam(50, 500),
-      cursor: z.string().optional(),
-      format: formatParam,
-    }),
-  );
+  const query = parseQuery(c, validatorsQuery);
   const sort = SORTS[query.sort];
   const key = sql`coalesce(${sort.column}, 0)`;
   const after = query.cursor ? decodeCursor(query.cursor) : null;
@@ -253,6 +313,16 @@ const rangeQuery = z.object({
   format: formatParam,
 });
 
+endpoint({
+  path: "/nodes/rewards",
+  tag: "staking",
+  summary: "Node reward leaderboard: commission, delegator rewards and total in the range, trailing 30-day APR",
+  description:
+    "APR = rewards in the window / time-weighted average stake in the window x 365 days / window length, " +
+    "window = the 30 days before `to` (or since the node was created).",
+  query: rangeQuery,
+  csv: true,
+});
 staking.get("/nodes/rewards", async (c: ApiContext) => {
   const query = parseQuery(c, rangeQuery);
   const to = query.to ?? latestStakingTime(c);
@@ -317,6 +387,16 @@ const nodeQuery = z.object({
   format: formatParam,
 });
 
+endpoint({
+  path: "/nodes/:address",
+  tag: "staking",
+  summary: "One validator: stake, delegators, rewards and trailing APR, slashes, rewards series",
+  description: "?format=csv answers the rewards series alone.",
+  params: { address: "the validator's 0x address" },
+  query: nodeQuery,
+  csv: true,
+  notFound: "No validator with this address has been indexed",
+});
 staking.get("/nodes/:address", async (c: ApiContext) => {
   const address = parseAddressParam(c.req.param("address") ?? "");
   const query = parseQuery(c, nodeQuery);
