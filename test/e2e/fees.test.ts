@@ -273,6 +273,16 @@ describe.each(backends)("x402 fees on %s", (backend) => {
     expect(csv.trim().split("\n")).toHaveLength(PAYEES + 1);
   });
 
+  it("documents the fee endpoints in the OpenAPI document", async () => {
+    const document = await stack.indexer.json("/openapi.json");
+    for (const path of ["summary", "trends", "payers/top", "payees"]) {
+      expect(document.paths[`/api/v1/fees/${path}`]?.get.tags).toEqual(["fees"]);
+    }
+    expect(document.paths["/api/v1/fees/trends"].get.parameters.map((p: { name: string }) => p.name)).toEqual(
+      expect.arrayContaining(["interval", "from", "to", "format"]),
+    );
+  });
+
   it.each([
     ["/api/v1/fees/trends?interval=fortnight", "invalid_parameter"],
     ["/api/v1/fees/trends?interval=day&from=2000&to=1000", "invalid_range"],

@@ -27,6 +27,7 @@ import {
   seriesRange,
   timeParam,
 } from "../http";
+import { endpoint } from "../openapi";
 import { rollupHourly } from "../rollup";
 
 export const fees = new Hono<{ Variables: { asOf: AsOf } }>();
@@ -66,12 +67,22 @@ function windowBody(range: HourRange, totals: WindowTotals & { anomalies: number
   };
 }
 
+const windows = Object.keys(FEE_WINDOWS) as [FeeWindow, ...FeeWindow[]];
+const summaryQuery = z.object({
+  window: z.enum(windows, { errorMap: () => ({ message: `must be one of ${windows.join(", ")}` }) }).default("24h"),
+});
+
+endpoint({
+  path: "/fees/summary",
+  tag: "fees",
+  summary: "Fee volume, payments, unique payers and average payment over a window, with the change against the window before",
+  description:
+    "The window is the last 24, 168 or 720 whole hours ending with the hour of the latest indexed Base block. " +
+    "change.*.delta is current minus previous; change.*.ratio is delta / previous as a fraction, null when previous is zero.",
+  query: summaryQuery,
+});
 fees.get("/fees/summary", async (c: ApiContext) => {
-  const windows = Object.keys(FEE_WINDOWS) as [FeeWindow, ...FeeWindow[]];
-  const query = parseQuery(
-    c,
-    z.object({ window: z.enum(windows, { errorMap: () => ({ message: `must be one of ${windows.join(", ")}` }) }).default("24h") }),
-  );
+  const query = parseQuery(c, summaryQuery);
   const { current, previous } = summaryWindows(latestBaseTime(c), query.window);
   const [now, before] = await Promise.all([windowTotals(current), windowTotals(previous)]);
   return c.json({
@@ -95,6 +106,14 @@ async function uniquePayersByPeriod(interval: Exclude<Interval, "hour">, from: n
   return new Map(rows.map((row) => [Number(row.start), row.uniquePayers]));
 }
 
+endpoint({
+  path: "/fees/trends",
+  tag: "fees",
+  summary: "Fee volume, payments, unique payers, average, min and max per hour, day, week or month",
+  description: "Every period in the range appears; empty ones are zeros. Unique payers are exact for every bucket length.",
+  query: seriesQuery,
+  csv: true,
+});
 fees.get("/fees/trends", async (c: ApiContext) => {
   const query = parseQuery(c, seriesQuery);
   const { from, to } = seriesRange(query, latestBaseTime(c));
@@ -179,6 +198,14 @@ async function topPayersInRange(range: HourRange, limit: number): Promise<PartyR
   }));
 }
 
+endpoint({
+  path: "/fees/payers/top",
+  tag: "fees",
+  summary: "Payers ranked by fee volume, all time or within from/to",
+  description: "With from or to, volume and count cover the whole hours from the hour of from through the hour of to.",
+  query: partyQuery,
+  csv: true,
+});
 fees.get("/fees/payers/top", async (c: ApiContext) => {
   const query = parseQuery(c, partyQuery);
   const ranged = query.from !== undefined || query.to !== undefined;
@@ -196,8 +223,11 @@ fees.get("/fees/payers/top", async (c: ApiContext) => {
   });
 });
 
+const payeesQuery = z.object({ limit: limitParam(20, 1000), format: formatParam });
+
+endpoint({ path: "/fees/payees", tag: "fees", summary: "Payees ranked by fee volume received", query: payeesQuery, csv: true });
 fees.get("/fees/payees", async (c: ApiContext) => {
-  const query = parseQuery(c, z.object({ limit: limitParam(20, 1000), format: formatParam }));
+  const query = parseQuery(c, payeesQuery);
   const rows = await db.select().from(feePayee).orderBy(desc(feePayee.volume), feePayee.address).limit(query.limit);
   return listResponse(c, query.format, partyRows(rows, "payee"), { decimals: OPG_DECIMALS, asOf: c.var.asOf.base });
 });
