@@ -5,8 +5,10 @@
  *   -- description: …
  *   -- params: from, to
  *
- * and the body refers to parameters as `:from`, `:to` (unix seconds) or `:limit`. Postgres casts
- * (`::bigint`) are left alone.
+ * and the body refers to parameters as `:from`, `:to` (unix seconds) or `:limit`, and to tables as
+ * `{{account}}`. Postgres casts (`::bigint`) are left alone. Tables are named through placeholders
+ * because the API renders them schema-qualified: on PGlite the API shares Ponder's session, where
+ * Ponder's flush leaves temp tables of the same names that an unqualified name would resolve to.
  */
 export const ANALYSIS_PARAMS = ["from", "to", "limit"] as const;
 export type AnalysisParam = (typeof ANALYSIS_PARAMS)[number];
@@ -16,11 +18,14 @@ export type Analysis = {
   title: string;
   description: string;
   params: AnalysisParam[];
-  /** The SQL split at its placeholders: text, param, text, param, …, text. */
-  parts: { text: string[]; params: AnalysisParam[] };
+  /** The SQL split at its placeholders, in order. */
+  parts: AnalysisPart[];
+  tables: string[];
 };
 
-const PLACEHOLDER = /(?<!:):(?!:)([a-z_][a-z0-9_]*)/g;
+export type AnalysisPart = { text: string } | { param: AnalysisParam } | { table: string };
+
+const PLACEHOLDER = /(?<!:):(?!:)([a-z_][a-z0-9_]*)|\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}/g;
 
 export function parseAnalysis(name: string, source: string): Analysis {
   const header = new Map<string, string>();
@@ -42,23 +47,29 @@ export function parseAnalysis(name: string, source: string): Analysis {
     .join("\n")
     .trim()
     .replace(/;\s*$/, "");
-  const text: string[] = [];
-  const params: AnalysisParam[] = [];
+  const parts: AnalysisPart[] = [];
+  const tables = new Set<string>();
   let last = 0;
   for (const match of body.matchAll(PLACEHOLDER)) {
-    const param = match[1]!;
-    if (!declared.includes(param)) throw new Error(`${name}: uses :${param} without declaring it in "-- params:"`);
-    text.push(body.slice(last, match.index));
-    params.push(param as AnalysisParam);
+    parts.push({ text: body.slice(last, match.index) });
     last = match.index! + match[0].length;
+    const [, param, table] = match;
+    if (table) {
+      tables.add(table);
+      parts.push({ table });
+      continue;
+    }
+    if (!declared.includes(param!)) throw new Error(`${name}: uses :${param} without declaring it in "-- params:"`);
+    parts.push({ param: param as AnalysisParam });
   }
-  text.push(body.slice(last));
+  parts.push({ text: body.slice(last) });
 
   return {
     name,
     title: header.get("title") ?? name,
     description: header.get("description") ?? "",
     params: declared as AnalysisParam[],
-    parts: { text, params },
+    parts,
+    tables: [...tables],
   };
 }

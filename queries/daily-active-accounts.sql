@@ -6,7 +6,7 @@ select extract(epoch from date_trunc('day', to_timestamp(timestamp::bigint) at t
   count(distinct "to")::int as receivers,
   count(*)::int as transfers,
   sum(amount)::text as volume
-from transfer
+from {{transfer}}
 where timestamp >= :from::bigint and timestamp <= :to::bigint
 group by 1
 order by 1

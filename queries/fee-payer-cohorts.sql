@@ -3,7 +3,7 @@
 -- params: from, to
 with activity as (
   select payer, (hour * 3600) as ts
-  from fee_payer_hour
+  from {{fee_payer_hour}}
   where hour * 3600 >= :from::bigint and hour * 3600 <= :to::bigint
 ),
 firsts as (

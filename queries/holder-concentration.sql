@@ -3,9 +3,9 @@
 -- params:
 with ranked as (
   select balance, row_number() over (order by balance desc) as rank
-  from account where balance > 0
+  from {{account}} where balance > 0
 ),
-supply as (select total_supply from token_supply limit 1)
+supply as (select total_supply from {{token_supply}} limit 1)
 select tier,
   count(*)::int as holders,
   sum(balance)::text as balance,

@@ -7,7 +7,7 @@ select tee_id,
   round(avg(lag_seconds), 2)::float as avg_lag_seconds,
   percentile_disc(0.5) within group (order by lag_seconds)::int as median_lag_seconds,
   max(lag_seconds)::int as max_lag_seconds
-from individual_settlement
+from {{individual_settlement}}
 where timestamp >= :from::bigint and timestamp <= :to::bigint
 group by tee_id
 order by settlements desc

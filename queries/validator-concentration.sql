@@ -6,7 +6,7 @@ with ranked as (
     row_number() over (order by stake desc, address) as rank,
     sum(stake) over (order by stake desc, address) as running,
     sum(stake) over () as total
-  from validator
+  from {{validator}}
 )
 select rank::int, address, stake::text, jailed,
   round(stake * 100.0 / nullif(total, 0), 4)::float as percent_of_stake,

@@ -7,13 +7,21 @@ describe("parseAnalysis", () => {
   it("reads the header and splits the SQL at its placeholders, leaving casts alone", () => {
     const analysis = parseAnalysis(
       "demo",
-      "-- title: Demo\n-- description: A test.\n-- params: from, to\nselect x::bigint from t where ts >= :from and ts <= :to::bigint;\n",
+      "-- title: Demo\n-- description: A test.\n-- params: from, to\nselect x::bigint from {{ t }} where ts >= :from and ts <= :to::bigint;\n",
     );
     expect(analysis.title).toBe("Demo");
     expect(analysis.description).toBe("A test.");
     expect(analysis.params).toEqual(["from", "to"]);
-    expect(analysis.parts.params).toEqual(["from", "to"]);
-    expect(analysis.parts.text).toEqual(["select x::bigint from t where ts >= ", " and ts <= ", "::bigint"]);
+    expect(analysis.tables).toEqual(["t"]);
+    expect(analysis.parts).toEqual([
+      { text: "select x::bigint from " },
+      { table: "t" },
+      { text: " where ts >= " },
+      { param: "from" },
+      { text: " and ts <= " },
+      { param: "to" },
+      { text: "::bigint" },
+    ]);
   });
 
   it("refuses undeclared and unknown parameters", () => {
@@ -29,6 +37,7 @@ describe("parseAnalysis", () => {
       const analysis = parseAnalysis(file, readFileSync(path.join(dir, file), "utf8"));
       expect(analysis.title).not.toBe(file);
       expect(analysis.description.length).toBeGreaterThan(10);
+      expect(analysis.tables.length).toBeGreaterThan(0);
     }
   });
 });

@@ -2,14 +2,24 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { db } from "ponder:api";
+import schema from "ponder:schema";
+import { getTableName, is } from "drizzle-orm";
+import { PgTable } from "drizzle-orm/pg-core";
 import { Hono } from "hono";
 import { sql } from "ponder";
 import { z } from "zod";
 import { type Analysis, type AnalysisParam, parseAnalysis } from "../../../lib/analyses";
 import { endpoint } from "../openapi";
-import { type AsOf, type ApiContext, formatParam, limitParam, listResponse, notFound, parseQuery, seriesRange, timeParam } from "../http";
+import { type AsOf, type ApiContext, badRequest, formatParam, limitParam, listResponse, notFound, parseQuery, timeParam } from "../http";
 
 const queriesDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../queries");
+
+/** Tables by their SQL name, for the `{{table}}` placeholders; rendered schema-qualified by drizzle. */
+const tablesByName = new Map(
+  (Object.values(schema) as unknown[])
+    .filter((value): value is PgTable => is(value, PgTable))
+    .map((table) => [getTableName(table), table]),
+);
 
 /** Loaded once at start-up: a broken query file stops the server instead of failing one request. */
 const analyses = new Map<string, Analysis>(
@@ -18,9 +28,14 @@ const analyses = new Map<string, Analysis>(
     .sort()
     .map((file) => {
       const name = file.replace(/\.sql$/, "");
-      return [name, parseAnalysis(name, readFileSync(path.join(queriesDir, file), "utf8"))];
+      const analysis = parseAnalysis(name, readFileSync(path.join(queriesDir, file), "utf8"));
+      const unknown = analysis.tables.filter((table) => !tablesByName.has(table));
+      if (unknown.length > 0) throw new Error(`queries/${file}: unknown table(s) ${unknown.join(", ")}`);
+      return [name, analysis];
     }),
 );
+
+const DEFAULT_SPAN_SECONDS = 90 * 86_400;
 
 const analysisQuery = z.object({
   from: timeParam.optional(),
@@ -61,13 +76,14 @@ analysesRoutes.get("/analyses/:name", async (c: ApiContext) => {
   if (!analysis) throw notFound(`no analysis named "${c.req.param("name")}"; GET /api/v1/analyses lists them`);
   const query = parseQuery(c, analysisQuery);
   const latest = Math.max(0, ...Object.values(c.var.asOf).map((chain) => chain?.timestamp ?? 0)) || Math.floor(Date.now() / 1000);
-  const range = seriesRange({ interval: "day", from: query.from, to: query.to }, latest);
-  const values: Record<AnalysisParam, number> = { from: range.from, to: range.to, limit: query.limit };
+  const to = query.to ?? latest;
+  const from = query.from ?? Math.max(0, to - DEFAULT_SPAN_SECONDS);
+  if (from > to) throw badRequest(`from (${from}) is after to (${to})`, "invalid_range");
+  const values: Record<AnalysisParam, number> = { from, to, limit: query.limit };
 
-  const chunks = analysis.parts.text.flatMap((text, i) => {
-    const param = analysis.parts.params[i];
-    return param === undefined ? [sql.raw(text)] : [sql.raw(text), sql`${values[param]}`];
-  });
+  const chunks = analysis.parts.map((part) =>
+    "text" in part ? sql.raw(part.text) : "param" in part ? sql`${values[part.param]}` : sql`${tablesByName.get(part.table)!}`,
+  );
   const result = await db.execute(sql.join(chunks, sql``));
   const rows = (result.rows as Record<string, unknown>[]).map(jsonSafe);
   const used = Object.fromEntries(analysis.params.map((param) => [param, values[param]]));

@@ -1,0 +1,119 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseAbiItem } from "viem";
+import { opgTokenAbi } from "../../abis/opgToken";
+import { simulate } from "../harness/simulate/index";
+import { backends, type Stack, startStack } from "../harness/stack";
+
+/** Every documented route, the docs, the dashboard and the analyses, on a whole simulated network. */
+describe.each(backends)("API surface on %s", (backend) => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    stack = await startStack(backend, async (devnet) => {
+      await simulate(devnet, { hours: 36, seed: 5 });
+    });
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it("answers every OpenAPI path that needs no path parameter with 200 JSON, CSV or text", async () => {
+    const spec = await stack.indexer.json("/openapi.json");
+    const paths = Object.keys(spec.paths);
+    expect(paths.length).toBeGreaterThanOrEqual(20);
+    for (const path of paths.filter((p) => !p.includes("{"))) {
+      const response = await stack.indexer.get(path);
+      expect(response.status, path).toBe(200);
+      const parameters: { name: string }[] = spec.paths[path].get.parameters;
+      if (parameters.some((p) => p.name === "format")) {
+        const csv = await stack.indexer.get(`${path}?format=csv`);
+        expect(csv.status, `${path}?format=csv`).toBe(200);
+        expect(csv.headers.get("content-type"), path).toContain("text/csv");
+      }
+    }
+  });
+
+  it("never answers nonsense parameters with a server error", async () => {
+    const spec = await stack.indexer.json("/openapi.json");
+    for (const [path, item] of Object.entries<any>(spec.paths)) {
+      if (item.get.parameters.length === 0) continue;
+      const concrete = path.replace(/\{\w+\}/g, "0xZZ");
+      const junk = item.get.parameters.map((p: { name: string }) => `${p.name}=%00%27;drop`).join("&");
+      const response = await stack.indexer.get(`${concrete}?${junk}`);
+      expect(response.status, `${concrete}?${junk}`).toBeLessThan(500);
+      expect(response.status, `${concrete}?${junk}`).toBeGreaterThanOrEqual(400);
+      const body = (await response.json()) as { error: { code: string } };
+      expect(body.error.code, path).toBeTruthy();
+    }
+  });
+
+  it("serves the docs page, the dashboard and its offline assets", async () => {
+    const docs = await stack.indexer.get("/docs");
+    expect(docs.status).toBe(200);
+    expect(await docs.text()).toContain("/openapi.json");
+    for (const path of ["/", "/dashboard"]) {
+      const page = await stack.indexer.get(path);
+      expect(page.status).toBe(200);
+      const html = await page.text();
+      expect(html).toContain("/dashboard/page.js");
+      expect(html).toContain("/dashboard/uplot.js");
+    }
+    for (const asset of ["/dashboard/page.js", "/dashboard/uplot.js", "/dashboard/uplot.css"]) {
+      const response = await stack.indexer.get(asset);
+      expect(response.status, asset).toBe(200);
+      expect((await response.text()).length, asset).toBeGreaterThan(1000);
+    }
+  });
+
+  it("runs every named analysis", async () => {
+    const list = await stack.indexer.json("/api/v1/analyses");
+    expect(list.data.length).toBeGreaterThanOrEqual(5);
+    for (const { name } of list.data) {
+      const result = await stack.indexer.json(`/api/v1/analyses/${name}?from=0`);
+      expect(result.data.length, name).toBeGreaterThan(0);
+    }
+    expect((await stack.indexer.get("/api/v1/analyses/no-such-analysis")).status).toBe(404);
+  });
+
+  it("counts daily OPG activity as the chain's Transfer logs do", async () => {
+    const head = await stack.devnet.base.blockNumber();
+    const logs = await stack.devnet.base.client.getLogs({
+      address: stack.devnet.token,
+      event: parseAbiItem("event Transfer(address indexed from, address indexed to, uint256 value)"),
+      fromBlock: 0n,
+      toBlock: head,
+    });
+    const result = await stack.indexer.json("/api/v1/analyses/daily-active-accounts?from=0");
+    const total = result.data.reduce((sum: number, day: { transfers: number }) => sum + day.transfers, 0);
+    expect(total).toBe(logs.length);
+    const volume = result.data.reduce((sum: bigint, day: { volume: string }) => sum + BigInt(day.volume), 0n);
+    expect(volume).toBe(logs.reduce((sum, log) => sum + log.args.value!, 0n));
+  });
+
+  it("splits the whole supply between holder tiers", async () => {
+    const head = await stack.devnet.base.blockNumber();
+    const totalSupply = await stack.devnet.base.client.readContract({ address: stack.devnet.token, abi: opgTokenAbi, functionName: "totalSupply", blockNumber: head });
+    const result = await stack.indexer.json("/api/v1/analyses/holder-concentration");
+    const supply = await stack.indexer.json("/api/v1/supply");
+    expect(result.data.reduce((sum: number, tier: { holders: number }) => sum + tier.holders, 0)).toBe(supply.holders);
+    expect(result.data.reduce((sum: bigint, tier: { balance: string }) => sum + BigInt(tier.balance), 0n)).toBe(totalSupply);
+  });
+
+  it("counts settlements per TEE as the relay's logs do", async () => {
+    const head = await stack.devnet.og.blockNumber();
+    const logs = await stack.devnet.og.client.getLogs({
+      address: stack.devnet.env.SETTLEMENT_RELAY_ADDRESS as `0x${string}`,
+      event: parseAbiItem(
+        "event IndividualSettlement(bytes32 indexed teeId, address indexed ethAddress, bytes32 inputHash, bytes32 outputHash, uint256 timestamp, bytes walrusBlobId, bytes signature)",
+      ),
+      fromBlock: 0n,
+      toBlock: head,
+    });
+    const result = await stack.indexer.json("/api/v1/analyses/tee-settlement-lag?from=0");
+    const perTee = new Map<string, number>();
+    for (const log of logs) perTee.set(log.args.teeId!, (perTee.get(log.args.teeId!) ?? 0) + 1);
+    expect(logs.length).toBeGreaterThan(0);
+    expect(new Map(result.data.map((row: { tee_id: string; settlements: number }) => [row.tee_id, row.settlements]))).toEqual(perTee);
+  });
+});
