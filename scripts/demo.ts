@@ -53,10 +53,11 @@ try {
   });
   for (const domain of traffic) log(`  ${domain.name}: ${JSON.stringify(domain.summary())}`);
 
-  const directory = path.join(projectRoot, ".ponder", "demo");
-  rmSync(directory, { recursive: true, force: true });
   const port = Number(process.env.PORT ?? 42069);
-  log(`starting the indexer on port ${port} (PGlite in .ponder/demo)`);
+  // One directory per port: a second demo on another port must not wipe the first one's database.
+  const directory = path.join(projectRoot, ".ponder", `demo-${port}`);
+  rmSync(directory, { recursive: true, force: true });
+  log(`starting the indexer on port ${port} (PGlite in ${path.relative(projectRoot, directory)})`);
   const indexStarted = Date.now();
   indexer = await Indexer.start(devnet.env, { pgliteDirectory: directory, port, logLevel: "info" });
   const targets: Record<string, bigint> = { base: await devnet.base.blockNumber() };
