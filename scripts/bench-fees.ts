@@ -1,7 +1,8 @@
 /**
  * How the fee trend query's cost grows with the number of payments: two devnets with the same 30
  * days of history, one with few payments and one with many, each backfilled by the indexer on
- * PGlite, then `/fees/trends` timed over the same range for hour, day and week buckets.
+ * PGlite, then `/fees/trends` timed over the same range for hour, day and week buckets, and
+ * `/fees/summary?window=30d` (whose distinct-payer count reads payer-hours) beside it.
  *
  *   --small N     payments in the small run (default 1000)
  *   --large N     payments in the large run (default 100000)
@@ -121,6 +122,7 @@ async function run(total: number) {
         hour: await median(trend("hour")),
         day: await median(trend("day")),
         week: await median(trend("week")),
+        summary: await median((sample) => `${indexer.url}/api/v1/fees/summary?window=30d&_=${sample}`),
       };
     } finally {
       await indexer.stop();
@@ -134,7 +136,7 @@ const results = [];
 for (const size of sizes) results.push(await run(size));
 
 const [small] = results;
-const header = ["payments", "payer-hours", "hourly buckets", "backfill", "trends hour", "trends day", "trends week", "day ratio"];
+const header = ["payments", "payer-hours", "hourly buckets", "backfill", "trends hour", "trends day", "trends week", "day ratio", "summary 30d"];
 const rows = results.map((r) => [
   String(r.total),
   String(r.payerHours),
@@ -144,6 +146,7 @@ const rows = results.map((r) => [
   `${r.day.toFixed(1)} ms`,
   `${r.week.toFixed(1)} ms`,
   (r.day / small!.day).toFixed(2),
+  `${r.summary.toFixed(1)} ms`,
 ]);
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
 const line = (cells: string[]) => `| ${cells.map((cell, i) => cell.padEnd(widths[i]!)).join(" | ")} |`;
