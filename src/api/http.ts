@@ -49,13 +49,16 @@ export function parseAddressParam(value: string, name = "address"): Address {
   return value.toLowerCase() as Address;
 }
 
+/** 9999-12-31T23:59:59Z: later instants break calendar arithmetic (an invalid Date, then a 500). */
+const MAX_TIMESTAMP = 253_402_300_799;
+
 /** A point in time: unix seconds or an ISO 8601 date. */
 export const timeParam = z
   .string()
   .transform((value, ctx) => {
     const seconds = /^\d+$/.test(value) ? Number(value) : Date.parse(value) / 1000;
-    if (!Number.isFinite(seconds) || seconds < 0) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `"${value}" is not unix seconds or an ISO 8601 date` });
+    if (!Number.isFinite(seconds) || seconds < 0 || seconds > MAX_TIMESTAMP) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `"${value}" is not unix seconds or an ISO 8601 date before the year 10000` });
       return z.NEVER;
     }
     return Math.floor(seconds);

@@ -287,6 +287,7 @@ describe.each(backends)("x402 fees on %s", (backend) => {
     ["/api/v1/fees/trends?interval=fortnight", "invalid_parameter"],
     ["/api/v1/fees/trends?interval=day&from=2000&to=1000", "invalid_range"],
     ["/api/v1/fees/trends?interval=day&from=yesterday", "invalid_parameter"],
+    ["/api/v1/fees/trends?interval=day&from=100000000000000000000&to=100000000000000000000", "invalid_parameter"],
     ["/api/v1/fees/trends?interval=hour&from=0", "range_too_large"],
     ["/api/v1/fees/trends?format=xml", "invalid_parameter"],
     ["/api/v1/fees/summary?window=1y", "invalid_parameter"],
