@@ -102,6 +102,22 @@ export function rangeSeconds(range: HourRange) {
   return { from: range.fromHour * SECONDS_PER_HOUR, to: (range.toHour + 1) * SECONDS_PER_HOUR - 1 };
 }
 
+/**
+ * Splits a run of hours into the whole UTC days inside it and the loose hours at either end, so
+ * distinct payers can be counted from one presence row per payer-day instead of up to 24 payer-hours.
+ * Every hour of the range is covered exactly once.
+ */
+export function splitIntoDays(range: HourRange): { days: { fromStart: number; toStart: number } | null; hours: HourRange[] } {
+  const firstDayHour = Math.ceil(range.fromHour / 24) * 24;
+  const lastDayHour = Math.floor((range.toHour + 1) / 24) * 24 - 24;
+  if (firstDayHour > lastDayHour) return { days: null, hours: [range] };
+  const hours = [
+    { fromHour: range.fromHour, toHour: firstDayHour - 1 },
+    { fromHour: lastDayHour + 24, toHour: range.toHour },
+  ].filter((part) => part.fromHour <= part.toHour);
+  return { days: { fromStart: firstDayHour * SECONDS_PER_HOUR, toStart: lastDayHour * SECONDS_PER_HOUR }, hours };
+}
+
 export type WindowTotals = { volume: bigint; count: number; uniquePayers: number };
 export type Change = { delta: string; ratio: number | null };
 

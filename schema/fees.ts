@@ -90,7 +90,15 @@ export const feePeriod = onchainTable("fee_period", (t) => ({
   intervalIdx: index().on(table.interval, table.start),
 }));
 
-/** A payer paid at least once in that period. id is `${interval}:${start}:${payer}`. */
+/**
+ * A payer paid at least once in that period. id is `${interval}:${start}:${payer}`. The day rows also
+ * stand in for 24 payer-hour rows when distinct payers are counted over a long run of hours.
+ */
 export const feePayerPeriod = onchainTable("fee_payer_period", (t) => ({
   id: t.text().primaryKey(),
+  interval: t.text().notNull(),
+  start: t.bigint().notNull(),
+  payer: t.hex().notNull(),
+}), (table) => ({
+  periodIdx: index().on(table.interval, table.start, table.payer),
 }));

@@ -44,7 +44,7 @@ async function markPayerPeriods(db: Db, payer: Hex, timestamp: number) {
     const start = periodStart(timestamp, interval);
     const presence = `${interval}:${start}:${payer}`;
     if (await db.find(feePayerPeriod, { id: presence })) continue;
-    await db.insert(feePayerPeriod).values({ id: presence });
+    await db.insert(feePayerPeriod).values({ id: presence, interval, start: BigInt(start), payer });
     await db
       .insert(feePeriod)
       .values({ id: `${interval}:${start}`, interval, start: BigInt(start), uniquePayers: 1 })

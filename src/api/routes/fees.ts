@@ -1,5 +1,5 @@
 import { db } from "ponder:api";
-import { feeHourly, feePayee, feePayer, feePayerHour, feePeriod } from "ponder:schema";
+import { feeHourly, feePayee, feePayer, feePayerHour, feePayerPeriod, feePeriod } from "ponder:schema";
 import { Hono } from "hono";
 import { and, desc, eq, gte, inArray, lte, sql } from "ponder";
 import { z } from "zod";
@@ -10,6 +10,7 @@ import {
   type FeeWindow,
   type HourRange,
   rangeSeconds,
+  splitIntoDays,
   summaryWindows,
   type WindowTotals,
 } from "../../../lib/fees";
@@ -42,18 +43,32 @@ async function windowTotals(range: HourRange): Promise<WindowTotals & { anomalie
                  coalesce(sum(${feeHourly.anomalies}), 0)::int as anomalies
           from ${feeHourly} where ${feeHourly.id} between ${range.fromHour} and ${range.toHour}`,
     ),
-    db.execute(
-      sql`select count(distinct ${feePayerHour.payer})::int as payers from ${feePayerHour}
-          where ${feePayerHour.hour} between ${range.fromHour} and ${range.toHour}`,
-    ),
+    distinctPayers(range),
   ]);
   const row = buckets.rows[0] as { volume: string; count: number | string; anomalies: number | string };
   return {
     volume: BigInt(row.volume),
     count: Number(row.count),
     anomalies: Number(row.anomalies),
-    uniquePayers: Number((payers.rows[0] as { payers: number | string }).payers),
+    uniquePayers: payers,
   };
+}
+
+/** Exact distinct payers over a run of hours: payer-day rows for its whole days, payer-hour rows for the rest. */
+async function distinctPayers(range: HourRange): Promise<number> {
+  const { days, hours } = splitIntoDays(range);
+  const parts = hours.map(
+    (part) => sql`select ${feePayerHour.payer} as payer from ${feePayerHour}
+                  where ${feePayerHour.hour} between ${part.fromHour} and ${part.toHour}`,
+  );
+  if (days) {
+    parts.push(
+      sql`select ${feePayerPeriod.payer} as payer from ${feePayerPeriod}
+          where ${feePayerPeriod.interval} = 'day' and ${feePayerPeriod.start} between ${BigInt(days.fromStart)} and ${BigInt(days.toStart)}`,
+    );
+  }
+  const result = await db.execute(sql`select count(distinct payer)::int as payers from (${sql.join(parts, sql` union all `)}) as presence`);
+  return Number((result.rows[0] as { payers: number | string }).payers);
 }
 
 function windowBody(range: HourRange, totals: WindowTotals & { anomalies: number }) {
