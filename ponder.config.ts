@@ -34,7 +34,6 @@ export default createConfig({
     OPGToken: { abi: opgTokenAbi, chain: on(config.token) },
     X402Proxy: {
       abi: x402ProxyAbi,
-      includeTransactionReceipts: true,
       chain: config.x402
         ? {
             [config.x402.chain]: {

@@ -187,13 +187,19 @@ export function resolveConfig(env: Env = process.env): AppConfig {
     throw new ConfigError("DATABASE_SCHEMA", "must be a SQL identifier of at most 45 characters", databaseSchema);
   }
 
+  const x402StartBlock = parseNonNegativeInt(env, "X402_START_BLOCK", tokenStartBlock);
+  if (proxies.length > 0 && x402StartBlock < tokenStartBlock) {
+    // A payment is paired with the OPG transfer the token source saw in the same transaction.
+    throw new ConfigError("X402_START_BLOCK", `must not be before OPG_TOKEN_START_BLOCK (${tokenStartBlock})`, String(x402StartBlock));
+  }
+
   return {
     chains,
     token: { chain: "base", address: parseAddress("OPG_TOKEN_ADDRESS", tokenAddress), startBlock: tokenStartBlock },
     x402:
       proxies.length === 0
         ? null
-        : { chain: "base", startBlock: parseNonNegativeInt(env, "X402_START_BLOCK", tokenStartBlock), proxies },
+        : { chain: "base", startBlock: x402StartBlock, proxies },
     settlementRelay: ogSource("SETTLEMENT_RELAY_ADDRESS", "SETTLEMENT_CHAIN", undefined),
     teeRegistry: ogSource("TEE_REGISTRY_ADDRESS", "TEE_REGISTRY_CHAIN", MAINNET.teeRegistry),
     staking: ogSource("STAKING_ADDRESS", "STAKING_CHAIN", MAINNET.staking),

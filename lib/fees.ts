@@ -25,27 +25,48 @@ function decodeTransfer(log: ReceiptLog): MatchedTransfer | null {
 }
 
 /**
- * Pairs every proxy `Settled*` log of one transaction receipt with the OPG transfer it paid for:
- * walking the logs in order, each settlement claims the nearest preceding OPG transfer that no
- * earlier settlement claimed. A proxy moves the token and then emits, so the nearest transfer is its
- * own even when a batch interleaves several (T S T S) or an unrelated OPG transfer came first.
- * Transfers of other tokens never match. A settlement with nothing left to claim maps to null.
- * Keyed by the settlement's log index.
+ * The pairing rule: a proxy moves the token and then emits `Settled*`, so each settlement claims the
+ * nearest preceding OPG transfer of its own transaction that no earlier settlement claimed. That is
+ * its own transfer even when a batch interleaves several (T S T S) or an unrelated OPG transfer came
+ * first. Transfers of other tokens never match; a settlement with nothing left to claim gets null.
+ *
+ * Events arrive in log order, so the rule runs online as a stack per transaction: the token handler
+ * pushes each OPG transfer, the proxy handler pops one per settlement. No receipt is needed.
  */
+export type UnclaimedTransfers = { transactionHash: string; transfers: MatchedTransfer[] };
+
+/** An OPG transfer joins its transaction's unclaimed list; the first transfer of a new transaction starts a new list. */
+export function pushTransfer(state: UnclaimedTransfers | null, transactionHash: string, transfer: MatchedTransfer): UnclaimedTransfers {
+  const transfers = state?.transactionHash === transactionHash ? state.transfers : [];
+  return { transactionHash, transfers: [...transfers, transfer] };
+}
+
+/** A settlement claims the most recent unclaimed transfer of its own transaction, if any. */
+export function claimTransfer(
+  state: UnclaimedTransfers | null,
+  transactionHash: string,
+): { claimed: MatchedTransfer | null; state: UnclaimedTransfers | null } {
+  if (!state || state.transactionHash !== transactionHash || state.transfers.length === 0) return { claimed: null, state };
+  return { claimed: state.transfers.at(-1)!, state: { transactionHash, transfers: state.transfers.slice(0, -1) } };
+}
+
+/** The rule over one whole receipt, keyed by each settlement's log index: what the handlers compute event by event. */
 export function matchSettlements(
   logs: readonly ReceiptLog[],
   options: { token: string; proxies: ReadonlySet<string> },
 ): Map<number, MatchedTransfer | null> {
   const token = options.token.toLowerCase();
-  const unclaimed: MatchedTransfer[] = [];
+  let state: UnclaimedTransfers | null = null;
   const matches = new Map<number, MatchedTransfer | null>();
   for (const log of [...logs].sort((a, b) => a.logIndex - b.logIndex)) {
     const address = log.address.toLowerCase();
     if (address === token) {
       const transfer = decodeTransfer(log);
-      if (transfer) unclaimed.push(transfer);
+      if (transfer) state = pushTransfer(state, "receipt", transfer);
     } else if (options.proxies.has(address) && log.topics[0] && SETTLED_TOPICS.has(log.topics[0])) {
-      matches.set(log.logIndex, unclaimed.pop() ?? null);
+      const result = claimTransfer(state, "receipt");
+      matches.set(log.logIndex, result.claimed);
+      state = result.state;
     }
   }
   return matches;

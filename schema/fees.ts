@@ -102,3 +102,14 @@ export const feePayerPeriod = onchainTable("fee_payer_period", (t) => ({
 }), (table) => ({
   periodIdx: index().on(table.interval, table.start, table.payer),
 }));
+
+/**
+ * One row (id "current"): the OPG transfers of the transaction being indexed that no settlement has
+ * claimed yet. The token handler pushes, the proxy handler pops (lib/fees.ts), so a payment is paired
+ * with its transfer without reading the receipt; being a table, it follows reorgs and restarts.
+ */
+export const unclaimedFeeTransfers = onchainTable("unclaimed_fee_transfers", (t) => ({
+  id: t.text().primaryKey(),
+  transactionHash: t.hex().notNull(),
+  transfers: t.json().$type<{ from: `0x${string}`; to: `0x${string}`; amount: string; logIndex: number }[]>().notNull(),
+}));

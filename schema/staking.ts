@@ -177,3 +177,12 @@ export const nodeHourly = onchainTable("node_hourly", (t) => ({
   validatorHourIdx: index().on(table.validator, table.hour),
   hourIdx: index().on(table.hour),
 }));
+
+/**
+ * One row (id "all"): every validator the events have named. Reconciliation reads the set through
+ * Ponder's cache; listing the validator table with SQL instead would flush every pending write.
+ */
+export const validatorSet = onchainTable("validator_set", (t) => ({
+  id: t.text().primaryKey(),
+  addresses: t.json().$type<`0x${string}`[]>().notNull(),
+}));

@@ -2,9 +2,11 @@ import { ponder } from "ponder:registry";
 import { approval, tokenSupply, transfer } from "ponder:schema";
 import { appConfig } from "../lib/env";
 import { circulatingSupply, holderDelta, isBurn, isMint } from "../lib/supply";
+import { offerTransferToSettlements } from "./entities/fees";
 import { changeBalance, getOrCreateSupply, recordTokenHour, SUPPLY_ID } from "./entities/token";
 
 const nonCirculating = new Set(appConfig.nonCirculating.map((entry) => entry.address.toLowerCase()));
+const feesIndexed = appConfig.x402 !== null;
 
 ponder.on("OPGToken:Transfer", async ({ event, context }) => {
   const { from, to, value } = event.args;
@@ -52,6 +54,15 @@ ponder.on("OPGToken:Transfer", async ({ event, context }) => {
   });
 
   await recordTokenHour(db, updated, { amount: value, minted, burned }, event);
+
+  if (feesIndexed) {
+    await offerTransferToSettlements(db, event.transaction.hash, {
+      from: from.toLowerCase() as `0x${string}`,
+      to: to.toLowerCase() as `0x${string}`,
+      amount: value,
+      logIndex: event.log.logIndex,
+    });
+  }
 });
 
 ponder.on("OPGToken:Approval", async ({ event, context }) => {

@@ -6,6 +6,7 @@ import { appConfig } from "../lib/env";
 import { bondStatusName, scaleDelegation, unexplainedLoss } from "../lib/staking";
 import {
   getOrCreateTotals,
+  knownValidators,
   recordNodeHour,
   recordStakingHour,
   setDelegation,
@@ -23,15 +24,16 @@ ponder.on("StakingReconciliation:block", async ({ event, context }) => {
   const staking = appConfig.staking!.address;
   await sweepMatured(db, event);
 
-  const known = await db.sql.select({ address: validator.address }).from(validator);
+  const known = await knownValidators(db);
+  // The reads are independent: issue them together, then apply them in order.
+  const reads = await Promise.all(
+    known.map((address) =>
+      context.client.readContract({ abi: stakingAbi, address: staking, functionName: "validator", args: [address] }),
+    ),
+  );
   let slashedNow = 0n;
-  for (const { address } of known) {
-    const chain = await context.client.readContract({
-      abi: stakingAbi,
-      address: staking,
-      functionName: "validator",
-      args: [address],
-    });
+  for (const [index, address] of known.entries()) {
+    const chain = reads[index]!;
     const node = (await db.find(validator, { address }))!;
     // Copied out: the row reads through to the cache, which the update below changes.
     const before = { stake: node.stake, jailed: node.jailed, slashed: node.slashed, moniker: node.moniker };

@@ -1,6 +1,23 @@
 import type { Context } from "ponder:registry";
-import { feeHourly, feePayee, feePayer, feePayerHour, feePayerPeriod, feePayment, feePeriod } from "ponder:schema";
-import { EMPTY_BUCKET, foldPayment, PAYER_PERIODS } from "../../lib/fees";
+import {
+  feeHourly,
+  feePayee,
+  feePayer,
+  feePayerHour,
+  feePayerPeriod,
+  feePayment,
+  feePeriod,
+  unclaimedFeeTransfers,
+} from "ponder:schema";
+import {
+  claimTransfer,
+  EMPTY_BUCKET,
+  foldPayment,
+  type MatchedTransfer,
+  PAYER_PERIODS,
+  pushTransfer,
+  type UnclaimedTransfers,
+} from "../../lib/fees";
 import { hourOf, periodStart, SECONDS_PER_HOUR } from "../../lib/time";
 
 type Db = Context["db"];
@@ -8,6 +25,38 @@ type At = { block: { number: bigint; timestamp: bigint } };
 type Hex = `0x${string}`;
 
 export type Payment = typeof feePayment.$inferInsert;
+
+const UNCLAIMED_ID = "current";
+
+async function readUnclaimed(db: Db): Promise<UnclaimedTransfers | null> {
+  const row = await db.find(unclaimedFeeTransfers, { id: UNCLAIMED_ID });
+  if (!row) return null;
+  return {
+    transactionHash: row.transactionHash,
+    transfers: row.transfers.map((t) => ({ ...t, amount: BigInt(t.amount) })),
+  };
+}
+
+async function writeUnclaimed(db: Db, state: UnclaimedTransfers) {
+  const transfers = state.transfers.map((t) => ({ ...t, amount: t.amount.toString() }));
+  const transactionHash = state.transactionHash as Hex;
+  await db
+    .insert(unclaimedFeeTransfers)
+    .values({ id: UNCLAIMED_ID, transactionHash, transfers })
+    .onConflictDoUpdate({ transactionHash, transfers });
+}
+
+/** Called by the token handler for every OPG transfer: a settlement later in the same transaction may claim it. */
+export async function offerTransferToSettlements(db: Db, transactionHash: Hex, transfer: MatchedTransfer) {
+  await writeUnclaimed(db, pushTransfer(await readUnclaimed(db), transactionHash, transfer));
+}
+
+/** The transfer a settlement paid with: the nearest preceding unclaimed OPG transfer of its transaction. */
+export async function claimTransferForSettlement(db: Db, transactionHash: Hex): Promise<MatchedTransfer | null> {
+  const { claimed, state } = claimTransfer(await readUnclaimed(db), transactionHash);
+  if (claimed && state) await writeUnclaimed(db, state);
+  return claimed;
+}
 
 /** Stores one payment and folds it into the hourly bucket, the payer presence tables and the party totals. */
 export async function recordPayment(db: Db, payment: Payment, event: At) {

@@ -7,6 +7,7 @@ import {
   stakingTotals,
   unbonding,
   validator,
+  validatorSet,
 } from "ponder:schema";
 import { and, eq, lte, min } from "ponder";
 import { subtractFloor } from "../../lib/staking";
@@ -48,6 +49,13 @@ export async function getOrCreateTotals(db: Db) {
   );
 }
 
+const VALIDATOR_SET_ID = "all";
+
+/** Every validator the events have named, in the order they first appeared. */
+export async function knownValidators(db: Db): Promise<Hex[]> {
+  return (await db.find(validatorSet, { id: VALIDATOR_SET_ID }))?.addresses ?? [];
+}
+
 /**
  * Validators created at genesis never emit CreateValidator: the first event naming one creates
  * its row, and reconciliation then adopts the chain's token figure.
@@ -57,6 +65,10 @@ export async function getOrCreateValidator(db: Db, address: Hex, event: At) {
   if (existing) return existing;
   const totals = await getOrCreateTotals(db);
   await db.update(stakingTotals, { id: TOTALS_ID }).set({ validators: totals.validators + 1 });
+  await db
+    .insert(validatorSet)
+    .values({ id: VALIDATOR_SET_ID, addresses: [address] })
+    .onConflictDoUpdate((row) => ({ addresses: [...row.addresses, address] }));
   return db.insert(validator).values({
     address,
     stake: 0n,

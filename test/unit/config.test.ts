@@ -46,6 +46,12 @@ describe("resolveConfig", () => {
     expect(failure({ TEE_HEARTBEAT_MAX_AGE_SECONDS: "0" }).variable).toBe("TEE_HEARTBEAT_MAX_AGE_SECONDS");
   });
 
+  it("refuses to index fees from before the token, whose transfers pay them", () => {
+    const error = failure({ OPG_TOKEN_START_BLOCK: "100", X402_START_BLOCK: "99" });
+    expect(error.variable).toBe("X402_START_BLOCK");
+    expect(resolveConfig({ OPG_TOKEN_START_BLOCK: "100", X402_START_BLOCK: "100" }).x402?.startBlock).toBe(100);
+  });
+
   it("rejects bad URLs, chains, ports and databases", () => {
     expect(failure({ PONDER_RPC_URL_8453: "not a url" }).variable).toBe("PONDER_RPC_URL_8453");
     expect(failure({ PONDER_RPC_URL_10740: "ftp://example.org" }).variable).toBe("PONDER_RPC_URL_10740");
