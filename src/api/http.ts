@@ -123,16 +123,22 @@ async function queryAsOf(): Promise<AsOf> {
   return asOf;
 }
 
-let inFlight: Promise<AsOf> | null = null;
-
 /**
- * Concurrent requests share one checkpoint read: under load this is the only query most requests
- * make. A request that arrives after a read finished starts a new one, so answers are never older
- * than the request.
+ * How long one read of the indexed position serves every request. Under load this is the only query
+ * a cached answer costs, and on PGlite each query runs on the indexer's own thread; answers may lag
+ * the indexer by this much, well inside the `max-age` they advertise.
  */
+export const AS_OF_TTL_MS = 250;
+let current: { value: Promise<AsOf>; expires: number } | null = null;
+
 export function readAsOf(): Promise<AsOf> {
-  if (!inFlight) inFlight = queryAsOf().finally(() => (inFlight = null));
-  return inFlight;
+  const now = Date.now();
+  if (!current || current.expires <= now) {
+    const value = queryAsOf();
+    current = { value, expires: now + AS_OF_TTL_MS };
+    value.catch(() => (current = null));
+  }
+  return current.value;
 }
 
 type Env = { Variables: { asOf: AsOf } };

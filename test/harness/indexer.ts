@@ -36,7 +36,7 @@ export async function createDatabase(baseUrl: string): Promise<{ url: string; dr
   };
 }
 
-export type IndexerStatus = Record<string, { id: number; block: { number: number; timestamp: number } }>;
+export type IndexerStatus = Record<string, { block: { number: number; timestamp: number } }>;
 
 export class Indexer {
   private output = "";
@@ -45,6 +45,7 @@ export class Indexer {
     readonly url: string,
     private readonly child: ChildProcess,
     private readonly cleanup: () => Promise<void>,
+    private readonly options: { apiStatus: boolean },
   ) {
     child.stdout?.on("data", (chunk) => (this.output = (this.output + chunk).slice(-20_000)));
     child.stderr?.on("data", (chunk) => (this.output = (this.output + chunk).slice(-20_000)));
@@ -95,7 +96,7 @@ export class Indexer {
         stdio: ["ignore", "pipe", "pipe"],
       },
     ));
-    const indexer = new Indexer(`http://127.0.0.1:${port}`, child, cleanup);
+    const indexer = new Indexer(`http://127.0.0.1:${port}`, child, cleanup, { apiStatus: !options.root });
     await indexer.waitUntil(async () => (await fetch(`${indexer.url}/health`)).ok, 120_000, "the API to come up");
     return indexer;
   }
@@ -104,9 +105,21 @@ export class Indexer {
     return this.output;
   }
 
+  /**
+   * Each chain's indexed block as the REST API sees it (`/api/v1/status`), which may trail Ponder's
+   * own `/status` by the API's short position cache; a suite that waits on this reads what it waited for.
+   * An app without our API (the benchmark's baseline) is asked through Ponder's `/status`.
+   */
   async status(): Promise<IndexerStatus> {
-    const response = await fetch(`${this.url}/status`);
-    return (await response.json()) as IndexerStatus;
+    if (!this.options.apiStatus) return (await (await fetch(`${this.url}/status`)).json()) as IndexerStatus;
+    const { asOf } = (await (await fetch(`${this.url}/api/v1/status`)).json()) as {
+      asOf: Record<string, { block: number; timestamp: number } | null>;
+    };
+    const status: IndexerStatus = {};
+    for (const [chain, position] of Object.entries(asOf)) {
+      if (position) status[chain] = { block: { number: position.block, timestamp: position.timestamp } };
+    }
+    return status;
   }
 
   /** Waits until every named chain has been indexed at least up to its block. */
