@@ -25,30 +25,33 @@ export async function getOrCreateSupply(db: Db) {
   );
 }
 
-/** Applies a signed balance change; returns the balance before and after. */
+/**
+ * Applies a signed balance change; returns the balance before and after. One upsert instead of a
+ * find and a write: the conflict callback sees the existing row, which is where `before` comes from.
+ */
 export async function changeBalance(db: Db, address: `0x${string}`, delta: bigint, event: At) {
-  const existing = await db.find(account, { address });
-  const before = existing?.balance ?? 0n;
-  const after = before + delta;
-  if (existing) {
-    await db.update(account, { address }).set({
-      balance: after,
-      transferCount: existing.transferCount + 1,
-      lastBlock: event.block.number,
-      lastTimestamp: event.block.timestamp,
-    });
-  } else {
-    await db.insert(account).values({
+  let before = 0n;
+  const row = await db
+    .insert(account)
+    .values({
       address,
-      balance: after,
+      balance: delta,
       transferCount: 1,
       firstBlock: event.block.number,
       firstTimestamp: event.block.timestamp,
       lastBlock: event.block.number,
       lastTimestamp: event.block.timestamp,
+    })
+    .onConflictDoUpdate((existing) => {
+      before = existing.balance;
+      return {
+        balance: existing.balance + delta,
+        transferCount: existing.transferCount + 1,
+        lastBlock: event.block.number,
+        lastTimestamp: event.block.timestamp,
+      };
     });
-  }
-  return { before, after };
+  return { before, after: row.balance };
 }
 
 type SupplyState = typeof tokenSupply.$inferSelect;
