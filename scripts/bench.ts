@@ -84,15 +84,23 @@ try {
   log(`laying down ${transfers - tenth} more (total ${transfers})`);
   await addTransfers(devnet, traffic, random, transfers - tenth);
 
-  log("baseline backfill");
-  const baseline = await timeBackfill(devnet, path.join(projectRoot, "bench/baseline"));
-  await baseline.indexer.stop();
-  log("opg-indexer backfill");
-  const ours = await timeBackfill(devnet, undefined);
+  // Alternating rounds, best of each: one run on a shared 2-core machine swings by a quarter.
+  const best = { baseline: Infinity, ours: Infinity };
+  let ours!: Awaited<ReturnType<typeof timeBackfill>>;
+  for (let round = 1; round <= 2; round++) {
+    log(`baseline backfill, round ${round}`);
+    const baseline = await timeBackfill(devnet, path.join(projectRoot, "bench/baseline"));
+    await baseline.indexer.stop();
+    best.baseline = Math.min(best.baseline, baseline.seconds);
+    log(`opg-indexer backfill, round ${round}`);
+    if (round > 1) await ours.indexer.stop();
+    ours = await timeBackfill(devnet, undefined);
+    best.ours = Math.min(best.ours, ours.seconds);
+  }
 
   const events = transfers + 1;
-  rows.push(["backfill, bare Ponder (raw inserts)", `${baseline.seconds.toFixed(1)} s`, `${Math.round(events / baseline.seconds)} events/s`, "1.00"]);
-  rows.push(["backfill, opg-indexer", `${ours.seconds.toFixed(1)} s`, `${Math.round(events / ours.seconds)} events/s`, (ours.seconds / baseline.seconds).toFixed(2)]);
+  rows.push(["backfill, bare Ponder (raw inserts), best of 2", `${best.baseline.toFixed(1)} s`, `${Math.round(events / best.baseline)} events/s`, "1.00"]);
+  rows.push(["backfill, opg-indexer, best of 2", `${best.ours.toFixed(1)} s`, `${Math.round(events / best.ours)} events/s`, (best.ours / best.baseline).toFixed(2)]);
 
   const trendLarge = await medianLatency(`${ours.indexer.url}/api/v1/supply/history?interval=day&from=0`);
   rows.push([`trend query, ${tenth + 1} events (median)`, `${trendSmall.toFixed(2)} ms`, "", "1.00"]);

@@ -9,6 +9,7 @@
 import { rmSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { opgTokenAbi } from "../abis/opgToken";
 import { startDevnet } from "../test/harness/devnet";
 import { Indexer, projectRoot } from "../test/harness/indexer";
 import { dailyActivity, mineBoth, simulate } from "../test/harness/simulate/index";
@@ -87,9 +88,24 @@ try {
 
 
   if (values.exit) {
+    // The smoke check CI runs: the API's supply is the token's own, and GraphQL answers.
     const supply = await indexer.json("/api/v1/supply");
-    log(`totalSupply from the API: ${supply.totalSupply}`);
-    await shutdown(0);
+    const onChain = await devnet.base.client.readContract({
+      address: devnet.token,
+      abi: opgTokenAbi,
+      functionName: "totalSupply",
+      blockNumber: BigInt(supply.asOf.block),
+    });
+    const graphql = await fetch(`${url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: '{ accounts(orderBy: "balance", orderDirection: "desc", limit: 3) { items { address balance } } }' }),
+    });
+    const top = ((await graphql.json()) as { data?: { accounts: { items: unknown[] } } }).data?.accounts.items ?? [];
+    const ok = supply.totalSupply === onChain.toString() && top.length === 3;
+    log(`totalSupply: API ${supply.totalSupply}, token ${onChain} at block ${supply.asOf.block}; GraphQL top accounts: ${top.length}`);
+    log(ok ? "smoke check passed" : "smoke check FAILED");
+    await shutdown(ok ? 0 : 1);
   }
 
   // Live trickle: every half minute, a quarter of an hour's traffic, stamped with the real time.
