@@ -22,9 +22,20 @@ export async function rollupHourly(options: {
   flows?: Record<string, { column: PgColumn | SQL; kind: Kind; aggregate?: Aggregate }>;
   closing?: Record<string, { column: PgColumn; kind: Kind }>;
   where?: SQL;
+  /** For a defaulted `from`: begin at the first period with data rather than pad the years before it. */
+  startAtFirstData?: boolean;
 }): Promise<SeriesRow[]> {
   const flows = options.flows ?? {};
   const closing = options.closing ?? {};
+  const scopeFirst = options.where ? sql` where ${options.where}` : sql``;
+  if (options.startAtFirstData) {
+    const [first] = (await db.execute(sql`select min(${options.id})::bigint as hour from ${options.table}${scopeFirst}`)).rows as {
+      hour: string | number | bigint | null;
+    }[];
+    if (first?.hour !== null && first?.hour !== undefined) {
+      options = { ...options, from: Math.max(options.from, Number(first.hour) * SECONDS_PER_HOUR) };
+    }
+  }
   const firstHour = hourOf(periodStart(options.from, options.interval));
   const lastHour = hourOf(options.to);
   const scope = options.where ? sql` and ${options.where}` : sql``;

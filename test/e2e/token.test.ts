@@ -148,6 +148,14 @@ describe.each(backends)("OPG token on %s", (backend) => {
     expect(byTime.granularity).toBe("hour");
   });
 
+  it("starts a series without from at the first period with data", async () => {
+    const weekly = await stack.indexer.json("/api/v1/supply/history?interval=week");
+    expect(weekly.data[0].timestamp).toBe(periodStart(mined[0]!.timestamp, "week"));
+    expect(weekly.data[0].totalSupply).not.toBeNull();
+    const explicit = await stack.indexer.json(`/api/v1/supply/history?interval=week&from=${mined[0]!.timestamp - 60 * 86_400}`);
+    expect(explicit.data[0].totalSupply).toBeNull();
+  });
+
   it("exports series as CSV", async () => {
     const response = await stack.indexer.get("/api/v1/supply/history?interval=day&format=csv");
     expect(response.headers.get("content-type")).toContain("text/csv");

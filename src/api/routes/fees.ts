@@ -139,6 +139,7 @@ fees.get("/fees/trends", async (c: ApiContext) => {
       interval: query.interval,
       from,
       to,
+      startAtFirstData: query.from === undefined,
       flows: {
         volume: { column: feeHourly.volume, kind: "amount" },
         count: { column: feeHourly.count, kind: "count" },

@@ -147,6 +147,7 @@ staking.get("/staking/history", async (c: ApiContext) => {
     interval: query.interval,
     from,
     to,
+    startAtFirstData: query.from === undefined,
     flows: {
       delegated: { column: stakingHourly.delegated, kind: "amount" },
       undelegated: { column: stakingHourly.undelegated, kind: "amount" },
@@ -412,6 +413,7 @@ staking.get("/nodes/:address", async (c: ApiContext) => {
       from,
       to,
       where: eq(nodeHourly.validator, address),
+      startAtFirstData: query.from === undefined,
       flows: {
         commission: { column: nodeHourly.commission, kind: "amount" },
         delegatorRewards: { column: nodeHourly.delegatorRewards, kind: "amount" },

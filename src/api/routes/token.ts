@@ -131,6 +131,7 @@ token.get("/supply/history", async (c: ApiContext) => {
     interval: query.interval,
     from,
     to,
+    startAtFirstData: query.from === undefined,
     flows: {
       transferCount: { column: tokenHourly.transferCount, kind: "count" },
       transferVolume: { column: tokenHourly.transferVolume, kind: "amount" },

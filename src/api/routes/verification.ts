@@ -352,6 +352,7 @@ verification.get("/verification/history", async (c: ApiContext) => {
     interval: query.interval,
     from,
     to,
+    startAtFirstData: query.from === undefined,
     flows: {
       verified: { column: verificationHourly.verified, kind: "count" },
       unregisteredVerified: { column: verificationHourly.unregisteredVerified, kind: "count" },
