@@ -1,80 +1,17 @@
-import { type Address, encodeFunctionData, type Hex, maxUint256 } from "viem";
+import { type Address, encodeFunctionData, erc20Abi, type Hex, maxUint256, parseAbi } from "viem";
 import { actor } from "./accounts";
 import type { Devnet } from "./devnet";
 
-export const x402DoubleAbi = [
-  {
-    type: "function",
-    name: "settle",
-    stateMutability: "nonpayable",
-    inputs: [
-      { name: "token", type: "address" },
-      { name: "payer", type: "address" },
-      { name: "payee", type: "address" },
-      { name: "amount", type: "uint256" },
-    ],
-    outputs: [],
-  },
-  {
-    type: "function",
-    name: "settleWithPermit",
-    stateMutability: "nonpayable",
-    inputs: [
-      { name: "token", type: "address" },
-      { name: "payer", type: "address" },
-      { name: "payee", type: "address" },
-      { name: "amount", type: "uint256" },
-    ],
-    outputs: [],
-  },
-  {
-    type: "function",
-    name: "settleBatch",
-    stateMutability: "nonpayable",
-    inputs: [
-      { name: "token", type: "address" },
-      { name: "payers", type: "address[]" },
-      { name: "payees", type: "address[]" },
-      { name: "amounts", type: "uint256[]" },
-      { name: "withPermit", type: "bool" },
-    ],
-    outputs: [],
-  },
-  { type: "function", name: "settleNothing", stateMutability: "nonpayable", inputs: [], outputs: [] },
-  {
-    type: "function",
-    name: "settleBeside",
-    stateMutability: "nonpayable",
-    inputs: [
-      { name: "token", type: "address" },
-      { name: "payer", type: "address" },
-      { name: "payee", type: "address" },
-      { name: "amount", type: "uint256" },
-      { name: "foreign", type: "address" },
-      { name: "foreignFrom", type: "address" },
-      { name: "foreignTo", type: "address" },
-      { name: "foreignAmount", type: "uint256" },
-    ],
-    outputs: [],
-  },
-] as const;
+export const x402DoubleAbi = parseAbi([
+  "function settle(address token, address payer, address payee, uint256 amount)",
+  "function settleWithPermit(address token, address payer, address payee, uint256 amount)",
+  "function settleBatch(address token, address[] payers, address[] payees, uint256[] amounts, bool withPermit)",
+  "function settleNothing()",
+  "function settleBeside(address token, address payer, address payee, uint256 amount, address foreign, address foreignFrom, address foreignTo, uint256 foreignAmount)",
+]);
 
-export const erc20Abi = [
-  {
-    type: "function",
-    name: "transfer",
-    stateMutability: "nonpayable",
-    inputs: [{ name: "to", type: "address" }, { name: "value", type: "uint256" }],
-    outputs: [{ type: "bool" }],
-  },
-  {
-    type: "function",
-    name: "approve",
-    stateMutability: "nonpayable",
-    inputs: [{ name: "spender", type: "address" }, { name: "value", type: "uint256" }],
-    outputs: [{ type: "bool" }],
-  },
-] as const;
+/** The standard ERC-20 ABI, for the OPG token and the foreign token alike. */
+export { erc20Abi };
 
 /** The facilitator sends every settlement, as OpenGradient's x402 facilitator does on Base. */
 export const FACILITATOR = actor("facilitator");

@@ -1,53 +1,25 @@
-import { type Address, type Hex, keccak256, toHex } from "viem";
+import { type Address, type Hex, keccak256, parseAbi, toHex } from "viem";
 import { DEPLOYER } from "./accounts";
 import type { DevChain } from "./chain";
 
-const registryAbi = [
-  { type: "function", name: "addTEEType", stateMutability: "nonpayable", inputs: [{ name: "typeId", type: "uint8" }, { name: "name", type: "string" }], outputs: [] },
-  { type: "function", name: "approvePCR", stateMutability: "nonpayable", inputs: [{ name: "pcrHash", type: "bytes32" }, { name: "teeType", type: "uint8" }, { name: "version", type: "string" }], outputs: [] },
-  { type: "function", name: "revokePCR", stateMutability: "nonpayable", inputs: [{ name: "pcrHash", type: "bytes32" }, { name: "teeType", type: "uint8" }], outputs: [] },
-  { type: "function", name: "registerTEE", stateMutability: "nonpayable", inputs: [{ name: "teeId", type: "bytes32" }, { name: "owner", type: "address" }, { name: "teeType", type: "uint8" }], outputs: [] },
-  { type: "function", name: "disableTEE", stateMutability: "nonpayable", inputs: [{ name: "teeId", type: "bytes32" }], outputs: [] },
-  { type: "function", name: "enableTEE", stateMutability: "nonpayable", inputs: [{ name: "teeId", type: "bytes32" }], outputs: [] },
-  { type: "function", name: "heartbeat", stateMutability: "nonpayable", inputs: [{ name: "teeId", type: "bytes32" }, { name: "timestamp", type: "uint256" }], outputs: [] },
-  {
-    type: "function",
-    name: "tees",
-    stateMutability: "view",
-    inputs: [{ name: "teeId", type: "bytes32" }],
-    outputs: [
-      { name: "owner", type: "address" },
-      { name: "teeType", type: "uint8" },
-      { name: "registered", type: "bool" },
-      { name: "enabled", type: "bool" },
-      { name: "registeredAt", type: "uint256" },
-      { name: "lastHeartbeatAt", type: "uint256" },
-      { name: "heartbeats", type: "uint256" },
-    ],
-  },
-] as const;
+const registryAbi = parseAbi([
+  "function addTEEType(uint8 typeId, string name)",
+  "function approvePCR(bytes32 pcrHash, uint8 teeType, string version)",
+  "function revokePCR(bytes32 pcrHash, uint8 teeType)",
+  "function registerTEE(bytes32 teeId, address owner, uint8 teeType)",
+  "function disableTEE(bytes32 teeId)",
+  "function enableTEE(bytes32 teeId)",
+  "function heartbeat(bytes32 teeId, uint256 timestamp)",
+  "function tees(bytes32 teeId) view returns (address owner, uint8 teeType, bool registered, bool enabled, uint256 registeredAt, uint256 lastHeartbeatAt, uint256 heartbeats)",
+]);
 
-const relayAbi = [
-  {
-    type: "function",
-    name: "settleIndividual",
-    stateMutability: "nonpayable",
-    inputs: [
-      { name: "teeId", type: "bytes32" },
-      { name: "ethAddress", type: "address" },
-      { name: "inputHash", type: "bytes32" },
-      { name: "outputHash", type: "bytes32" },
-      { name: "timestamp", type: "uint256" },
-      { name: "walrusBlobId", type: "bytes" },
-      { name: "signature", type: "bytes" },
-    ],
-    outputs: [],
-  },
-  { type: "function", name: "batchSettle", stateMutability: "nonpayable", inputs: [{ name: "merkleRoot", type: "bytes32" }, { name: "batchSize", type: "uint256" }, { name: "walrusBlobId", type: "bytes" }], outputs: [] },
-  { type: "function", name: "individualCount", stateMutability: "view", inputs: [], outputs: [{ type: "uint256" }] },
-  { type: "function", name: "batchCount", stateMutability: "view", inputs: [], outputs: [{ type: "uint256" }] },
-  { type: "function", name: "batchedInferences", stateMutability: "view", inputs: [], outputs: [{ type: "uint256" }] },
-] as const;
+const relayAbi = parseAbi([
+  "function settleIndividual(bytes32 teeId, address ethAddress, bytes32 inputHash, bytes32 outputHash, uint256 timestamp, bytes walrusBlobId, bytes signature)",
+  "function batchSettle(bytes32 merkleRoot, uint256 batchSize, bytes walrusBlobId)",
+  "function individualCount() view returns (uint256)",
+  "function batchCount() view returns (uint256)",
+  "function batchedInferences() view returns (uint256)",
+]);
 
 /** A stable 32-byte id from a label: TEE ids, PCR hashes, inference hashes. */
 export const id32 = (label: string): Hex => keccak256(toHex(label));

@@ -1,19 +1,11 @@
-import { type Address, parseEther } from "viem";
+import { type Address, erc20Abi, parseAbi, parseEther } from "viem";
 import { actor, TREASURY } from "../accounts";
 import type { Devnet } from "../devnet";
 import type { Random } from "../random";
 import type { Traffic } from "./index";
 
-const burnAbi = [
-  { type: "function", name: "burn", stateMutability: "nonpayable", inputs: [{ name: "value", type: "uint256" }], outputs: [] },
-  {
-    type: "function",
-    name: "transfer",
-    stateMutability: "nonpayable",
-    inputs: [{ name: "to", type: "address" }, { name: "value", type: "uint256" }],
-    outputs: [{ type: "bool" }],
-  },
-] as const;
+/** OpenZeppelin's ERC-20 plus ERC20Burnable's `burn`, as the test token exposes them. */
+const tokenAbi = [...erc20Abi, ...parseAbi(["function burn(uint256 value)"])];
 
 export const holder = (index: number) => actor("holder", index);
 
@@ -39,7 +31,7 @@ export class TokenTraffic implements Traffic {
   }
 
   async transfer(from: Address, to: Address, amount: bigint) {
-    await this.devnet.base.write(from, this.devnet.token, burnAbi, "transfer", [to, amount]);
+    await this.devnet.base.write(from, this.devnet.token, tokenAbi, "transfer", [to, amount]);
     this.balances.set(from, this.balance(from) - amount);
     this.balances.set(to, this.balance(to) + amount);
     this.touched.add(from).add(to);
@@ -47,7 +39,7 @@ export class TokenTraffic implements Traffic {
   }
 
   async burn(from: Address, amount: bigint) {
-    await this.devnet.base.write(from, this.devnet.token, burnAbi, "burn", [amount]);
+    await this.devnet.base.write(from, this.devnet.token, tokenAbi, "burn", [amount]);
     this.balances.set(from, this.balance(from) - amount);
     this.touched.add(from);
     this.transfers++;
