@@ -38,14 +38,15 @@ export const approval = onchainTable("approval", (t) => ({
   logIndex: t.integer().notNull(),
 }));
 
-/** One row, id "OPG": the running supply, kept current by every transfer. */
+/**
+ * One row, id "OPG": the running supply, kept current by every transfer. Circulating supply is not
+ * stored: it depends on NON_CIRCULATING_ADDRESSES, so the API derives it from indexed balances.
+ */
 export const tokenSupply = onchainTable("token_supply", (t) => ({
   id: t.text().primaryKey(),
   minted: t.bigint().notNull(),
   burned: t.bigint().notNull(),
   totalSupply: t.bigint().notNull(),
-  nonCirculating: t.bigint().notNull(),
-  circulatingSupply: t.bigint().notNull(),
   holders: t.integer().notNull(),
   transferCount: t.integer().notNull(),
   lastBlock: t.bigint().notNull(),
@@ -57,11 +58,39 @@ export const tokenHourly = onchainTable("token_hourly", (t) => ({
   id: t.integer().primaryKey(),
   timestamp: t.bigint().notNull(),
   totalSupply: t.bigint().notNull(),
-  circulatingSupply: t.bigint().notNull(),
   holders: t.integer().notNull(),
   transferCount: t.integer().notNull(),
   transferVolume: t.bigint().notNull(),
   minted: t.bigint().notNull(),
   burned: t.bigint().notNull(),
   lastBlock: t.bigint().notNull(),
+}));
+
+/**
+ * The supply after each block in which a transfer happened; id is the block number. "The supply as of
+ * block N" is the row with the greatest id <= N: one primary-key lookup.
+ */
+export const supplyBlock = onchainTable("supply_block", (t) => ({
+  id: t.bigint().primaryKey(),
+  timestamp: t.bigint().notNull(),
+  minted: t.bigint().notNull(),
+  burned: t.bigint().notNull(),
+  totalSupply: t.bigint().notNull(),
+  holders: t.integer().notNull(),
+  transferCount: t.integer().notNull(),
+}));
+
+/**
+ * An account's balance after each block in which it sent or received OPG; id is `${address}:${block}`.
+ * Past balances, and circulating supply under any list of non-circulating accounts, are read from here.
+ */
+export const balanceBlock = onchainTable("balance_block", (t) => ({
+  id: t.text().primaryKey(),
+  address: t.hex().notNull(),
+  blockNumber: t.bigint().notNull(),
+  timestamp: t.bigint().notNull(),
+  balance: t.bigint().notNull(),
+  transferCount: t.integer().notNull(),
+}), (table) => ({
+  addressBlockIdx: index().on(table.address, table.blockNumber),
 }));

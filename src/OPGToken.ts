@@ -1,11 +1,10 @@
 import { ponder } from "ponder:registry";
 import { approval, tokenSupply, transfer } from "ponder:schema";
 import { appConfig } from "../lib/env";
-import { circulatingSupply, holderDelta, isBurn, isMint } from "../lib/supply";
+import { holderDelta, isBurn, isMint } from "../lib/supply";
 import { offerTransferToSettlements } from "./entities/fees";
-import { changeBalance, getOrCreateSupply, recordTokenHour, SUPPLY_ID } from "./entities/token";
+import { changeBalance, getOrCreateSupply, recordSupplyBlock, recordTokenHour, SUPPLY_ID } from "./entities/token";
 
-const nonCirculating = new Set(appConfig.nonCirculating.map((entry) => entry.address.toLowerCase()));
 const feesIndexed = appConfig.x402 !== null;
 
 ponder.on("OPGToken:Transfer", async ({ event, context }) => {
@@ -24,35 +23,33 @@ ponder.on("OPGToken:Transfer", async ({ event, context }) => {
   });
 
   const supply = await getOrCreateSupply(db);
-  const minted = isMint(from) ? value : 0n;
-  const burned = isBurn(to) ? value : 0n;
+  // Mint and burn are decided by the zero address alone: a zero-value mint must not touch 0x0's balance.
+  const mint = isMint(from);
+  const burn = isBurn(to);
+  const minted = mint ? value : 0n;
+  const burned = burn ? value : 0n;
   let holders = supply.holders;
-  let nonCirculatingBalance = supply.nonCirculating;
 
-  if (!minted) {
+  if (!mint) {
     const { before, after } = await changeBalance(db, from, -value, event);
     holders += holderDelta(before, after);
-    if (nonCirculating.has(from.toLowerCase())) nonCirculatingBalance -= value;
   }
-  if (!burned) {
+  if (!burn) {
     const { before, after } = await changeBalance(db, to, value, event);
     holders += holderDelta(before, after);
-    if (nonCirculating.has(to.toLowerCase())) nonCirculatingBalance += value;
   }
 
-  const totalSupply = supply.totalSupply + minted - burned;
   const updated = await db.update(tokenSupply, { id: SUPPLY_ID }).set({
     minted: supply.minted + minted,
     burned: supply.burned + burned,
-    totalSupply,
-    nonCirculating: nonCirculatingBalance,
-    circulatingSupply: circulatingSupply(totalSupply, nonCirculatingBalance),
+    totalSupply: supply.totalSupply + minted - burned,
     holders,
     transferCount: supply.transferCount + 1,
     lastBlock: event.block.number,
     lastTimestamp: event.block.timestamp,
   });
 
+  await recordSupplyBlock(db, updated, event);
   await recordTokenHour(db, updated, { amount: value, minted, burned }, event);
 
   if (feesIndexed) {

@@ -1,5 +1,5 @@
 import type { Context } from "ponder:registry";
-import { account, tokenHourly, tokenSupply } from "ponder:schema";
+import { account, balanceBlock, supplyBlock, tokenHourly, tokenSupply } from "ponder:schema";
 import { hourOf, SECONDS_PER_HOUR } from "../../lib/time";
 
 type Db = Context["db"];
@@ -15,8 +15,6 @@ export async function getOrCreateSupply(db: Db) {
       minted: 0n,
       burned: 0n,
       totalSupply: 0n,
-      nonCirculating: 0n,
-      circulatingSupply: 0n,
       holders: 0,
       transferCount: 0,
       lastBlock: 0n,
@@ -51,10 +49,34 @@ export async function changeBalance(db: Db, address: `0x${string}`, delta: bigin
         lastTimestamp: event.block.timestamp,
       };
     });
+  await db
+    .insert(balanceBlock)
+    .values({
+      id: `${address.toLowerCase()}:${event.block.number}`,
+      address,
+      blockNumber: event.block.number,
+      timestamp: event.block.timestamp,
+      balance: row.balance,
+      transferCount: row.transferCount,
+    })
+    .onConflictDoUpdate({ balance: row.balance, transferCount: row.transferCount });
   return { before, after: row.balance };
 }
 
 type SupplyState = typeof tokenSupply.$inferSelect;
+
+/** The supply as it stands after this block so far; the block's last transfer leaves the closing row. */
+export async function recordSupplyBlock(db: Db, supply: SupplyState, event: At) {
+  const values = {
+    timestamp: event.block.timestamp,
+    minted: supply.minted,
+    burned: supply.burned,
+    totalSupply: supply.totalSupply,
+    holders: supply.holders,
+    transferCount: supply.transferCount,
+  };
+  await db.insert(supplyBlock).values({ id: event.block.number, ...values }).onConflictDoUpdate(values);
+}
 
 /** Folds one transfer into the hour's bucket, closing values taken from the supply after the transfer. */
 export async function recordTokenHour(
@@ -70,7 +92,6 @@ export async function recordTokenHour(
       id,
       timestamp: BigInt(id * SECONDS_PER_HOUR),
       totalSupply: supply.totalSupply,
-      circulatingSupply: supply.circulatingSupply,
       holders: supply.holders,
       transferCount: 1,
       transferVolume: flow.amount,
@@ -80,7 +101,6 @@ export async function recordTokenHour(
     })
     .onConflictDoUpdate((row) => ({
       totalSupply: supply.totalSupply,
-      circulatingSupply: supply.circulatingSupply,
       holders: supply.holders,
       transferCount: row.transferCount + 1,
       transferVolume: row.transferVolume + flow.amount,

@@ -17,8 +17,8 @@ import { backends } from "../harness/stack";
 async function dumpTokenTables(indexer: Indexer) {
   const query = `{
     accounts(orderBy: "address", limit: 1000) { items { address balance transferCount firstBlock lastBlock } totalCount }
-    tokenHourlys(orderBy: "id", limit: 1000) { items { id totalSupply circulatingSupply holders transferCount transferVolume minted burned lastBlock } }
-    tokenSupplys { items { minted burned totalSupply circulatingSupply holders transferCount lastBlock } }
+    tokenHourlys(orderBy: "id", limit: 1000) { items { id totalSupply holders transferCount transferVolume minted burned lastBlock } }
+    tokenSupplys { items { minted burned totalSupply holders transferCount lastBlock } }
     transfers(limit: 1) { totalCount }
   }`;
   const response = await fetch(`${indexer.url}/graphql`, {

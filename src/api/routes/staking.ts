@@ -1,5 +1,5 @@
 import { db } from "ponder:api";
-import { delegation, nodeHourly, slash, stakingHourly, stakingTotals, tokenHourly, tokenSupply, unbonding, validator } from "ponder:schema";
+import { delegation, nodeHourly, slash, stakingHourly, stakingTotals, unbonding, validator } from "ponder:schema";
 import { Hono } from "hono";
 import { and, asc, desc, eq, gte, inArray, lt, lte, sql } from "ponder";
 import { isAddress } from "viem";
@@ -31,7 +31,9 @@ import {
   timeParam,
 } from "../http";
 import { endpoint } from "../openapi";
+import { resolveAsOf } from "../asof";
 import { rollupHourly } from "../rollup";
+import { supplyAt } from "../supply";
 
 export const staking = new Hono<{ Variables: { asOf: AsOf } }>();
 
@@ -66,13 +68,13 @@ const stakingQuery = z.object({ at: timeParam.optional() });
 /** Staking as of a past time: the closing values of the last hourly buckets of both chains by then. */
 async function historicalStaking(c: ApiContext, at: number) {
   const hour = hourOf(at);
-  const [[stake], [supply]] = await Promise.all([
+  const baseBlock = await resolveAsOf(c, "base", { at });
+  const [[stake], supply] = await Promise.all([
     db.select().from(stakingHourly).where(lte(stakingHourly.id, hour)).orderBy(desc(stakingHourly.id)).limit(1),
-    db.select().from(tokenHourly).where(lte(tokenHourly.id, hour)).orderBy(desc(tokenHourly.id)).limit(1),
+    supplyAt(baseBlock.block),
   ]);
   if (!stake) throw notFound("no staking had been indexed by then");
-  const circulatingSupply = supply?.circulatingSupply ?? 0n;
-  const totalSupply = supply?.totalSupply ?? 0n;
+  const { circulatingSupply, totalSupply } = supply;
   return c.json({
     totalStaked: stake.totalStaked.toString(),
     unbonding: stake.unbonding.toString(),
@@ -87,7 +89,7 @@ async function historicalStaking(c: ApiContext, at: number) {
     granularity: "hour",
     asOf: {
       [stakingChain]: { block: Number(stake.lastBlock), timestamp: at },
-      base: supply ? { block: Number(supply.lastBlock), timestamp: at } : null,
+      base: baseBlock,
     },
   });
 }
@@ -106,10 +108,10 @@ staking.get("/staking", async (c: ApiContext) => {
   const query = parseQuery(c, stakingQuery);
   if (query.at !== undefined) return historicalStaking(c, query.at);
   const at = latestStakingTime(c);
-  const [totals, pending, [supply]] = await Promise.all([
+  const [totals, pending, supply] = await Promise.all([
     currentTotals(),
     pendingUnbonding(at),
-    db.select().from(tokenSupply).limit(1),
+    c.var.asOf.base ? supplyAt(c.var.asOf.base.block) : null,
   ]);
   const circulatingSupply = supply?.circulatingSupply ?? 0n;
   const totalSupply = supply?.totalSupply ?? 0n;

@@ -1,14 +1,14 @@
 import { db } from "ponder:api";
-import { account, tokenHourly, tokenSupply, transfer } from "ponder:schema";
+import { account, balanceBlock, tokenHourly, transfer } from "ponder:schema";
 import { Hono } from "hono";
-import { desc, eq, gt, inArray, lte, or } from "ponder";
+import { and, desc, eq, gt, lte, or } from "ponder";
 import { z } from "zod";
 import { appConfig } from "../../../lib/env";
 import { formatUnits, OPG_DECIMALS, OPG_MAX_SUPPLY } from "../../../lib/supply";
-import { hourOf } from "../../../lib/time";
+import { nextPeriod } from "../../../lib/time";
+import { asOfParams, resolveAsOf } from "../asof";
 import {
   type ApiContext,
-  badRequest,
   formatParam,
   limitParam,
   listResponse,
@@ -17,84 +17,27 @@ import {
   parseQuery,
   seriesQuery,
   seriesRange,
-  timeParam,
 } from "../http";
 import { endpoint } from "../openapi";
 import { rollupHourly } from "../rollup";
+import { balanceAt, nonCirculatingAtCloses, supplyAt } from "../supply";
 
 export const token = new Hono<{ Variables: { asOf: import("../http").AsOf } }>();
 
-const emptySupply = {
-  minted: 0n,
-  burned: 0n,
-  totalSupply: 0n,
-  circulatingSupply: 0n,
-  nonCirculating: 0n,
-  holders: 0,
-  lastBlock: 0n,
-  lastTimestamp: 0n,
-};
-
-async function currentSupply() {
-  const [row] = await db.select().from(tokenSupply).limit(1);
-  return row ?? emptySupply;
-}
-
-async function nonCirculatingBreakdown() {
-  if (appConfig.nonCirculating.length === 0) return [];
-  const rows = await db
-    .select({ address: account.address, balance: account.balance })
-    .from(account)
-    .where(inArray(account.address, appConfig.nonCirculating.map((entry) => entry.address)));
-  const balances = new Map(rows.map((row) => [row.address.toLowerCase(), row.balance]));
-  return appConfig.nonCirculating.map(({ label, address }) => ({
-    label,
-    address,
-    balance: (balances.get(address) ?? 0n).toString(),
-  }));
-}
-
-const supplyQuery = z.object({
-  at: timeParam.optional(),
-  atBlock: z.coerce.number({ invalid_type_error: "must be a block number" }).int().min(0).optional(),
-});
-
-/** Supply as of a past time or block, from the last hourly bucket closed by then. */
-async function historicalSupply(query: { at?: number; atBlock?: number }) {
-  const condition =
-    query.atBlock !== undefined ? lte(tokenHourly.lastBlock, BigInt(query.atBlock)) : lte(tokenHourly.id, hourOf(query.at!));
-  const [bucket] = await db.select().from(tokenHourly).where(condition).orderBy(desc(tokenHourly.id)).limit(1);
-  return bucket;
-}
+const supplyQuery = z.object(asOfParams);
 
 endpoint({
   path: "/supply",
   tag: "supply",
   summary: "Max, total and circulating supply, minted, burned, holders, non-circulating breakdown",
-  description: "With at= (a time) or atBlock=, the closing values of the last hourly snapshot by then (granularity: hour).",
+  description:
+    "With at= (a time) or atBlock=, the supply after the last block with timestamp <= at (number <= atBlock), exact to the block; asOf names that block.",
   query: supplyQuery,
-  notFound: "Nothing had been indexed by the requested time or block",
+  notFound: "The chain had no block by then, or the block has not been indexed yet",
 });
 token.get("/supply", async (c: ApiContext) => {
-  const query = parseQuery(c, supplyQuery);
-  if (query.at !== undefined && query.atBlock !== undefined) throw badRequest("give at or atBlock, not both");
-  const base = c.var.asOf.base;
-
-  if (query.at !== undefined || query.atBlock !== undefined) {
-    const bucket = await historicalSupply(query);
-    if (!bucket) throw notFound("no supply had been indexed by then");
-    return c.json({
-      maxSupply: OPG_MAX_SUPPLY.toString(),
-      totalSupply: bucket.totalSupply.toString(),
-      circulatingSupply: bucket.circulatingSupply.toString(),
-      holders: bucket.holders,
-      decimals: OPG_DECIMALS,
-      granularity: "hour",
-      asOf: { block: Number(bucket.lastBlock), timestamp: query.at ?? Number(bucket.timestamp) + 3599 },
-    });
-  }
-
-  const [supply, nonCirculating] = await Promise.all([currentSupply(), nonCirculatingBreakdown()]);
+  const asOf = await resolveAsOf(c, "base", parseQuery(c, supplyQuery));
+  const supply = await supplyAt(asOf.block);
   return c.json({
     maxSupply: OPG_MAX_SUPPLY.toString(),
     totalSupply: supply.totalSupply.toString(),
@@ -102,17 +45,22 @@ token.get("/supply", async (c: ApiContext) => {
     minted: supply.minted.toString(),
     burned: supply.burned.toString(),
     holders: supply.holders,
-    nonCirculating: { total: supply.nonCirculating.toString(), accounts: nonCirculating },
+    nonCirculating: {
+      total: supply.nonCirculating.toString(),
+      accounts: supply.accounts.map((entry) => ({ ...entry, balance: entry.balance.toString() })),
+    },
     decimals: OPG_DECIMALS,
-    asOf: base,
+    asOf,
   });
 });
+
+const headSupply = async (c: ApiContext) => supplyAt((await resolveAsOf(c, "base", {})).block);
 
 /** Plain whole-OPG numbers, the form coin listing sites poll. */
 endpoint({ path: "/supply/total", tag: "supply", summary: "Total supply as plain text, whole OPG", text: true });
 endpoint({ path: "/supply/circulating", tag: "supply", summary: "Circulating supply as plain text, whole OPG", text: true });
-token.get("/supply/total", async (c) => c.text(formatUnits((await currentSupply()).totalSupply)));
-token.get("/supply/circulating", async (c) => c.text(formatUnits((await currentSupply()).circulatingSupply)));
+token.get("/supply/total", async (c: ApiContext) => c.text(formatUnits((await headSupply(c)).totalSupply)));
+token.get("/supply/circulating", async (c: ApiContext) => c.text(formatUnits((await headSupply(c)).circulatingSupply)));
 
 endpoint({
   path: "/supply/history",
@@ -140,9 +88,13 @@ token.get("/supply/history", async (c: ApiContext) => {
     },
     closing: {
       totalSupply: { column: tokenHourly.totalSupply, kind: "amount" },
-      circulatingSupply: { column: tokenHourly.circulatingSupply, kind: "amount" },
       holders: { column: tokenHourly.holders, kind: "count" },
     },
+  });
+  const closes = data.map((row) => Math.min(nextPeriod(Number(row.timestamp), query.interval), latest + 1) - 1);
+  const nonCirculating = await nonCirculatingAtCloses(closes, c.var.asOf.base?.block ?? 0);
+  data.forEach((row, index) => {
+    row.circulatingSupply = row.totalSupply === null ? null : (BigInt(String(row.totalSupply)) - nonCirculating[index]!).toString();
   });
   return listResponse(c, query.format, data, {
     interval: query.interval,
@@ -158,7 +110,7 @@ endpoint({ path: "/holders/top", tag: "supply", summary: "The largest OPG balanc
 token.get("/holders/top", async (c: ApiContext) => {
   const query = parseQuery(c, holdersQuery);
   const [supply, rows] = await Promise.all([
-    currentSupply(),
+    headSupply(c),
     db
       .select({ address: account.address, balance: account.balance, lastTimestamp: account.lastTimestamp })
       .from(account)
@@ -182,35 +134,40 @@ token.get("/holders/top", async (c: ApiContext) => {
   });
 });
 
-const accountQuery = z.object({ limit: limitParam(25, 500) });
+const accountQuery = z.object({ limit: limitParam(25, 500), ...asOfParams });
 endpoint({
   path: "/accounts/:address",
   tag: "supply",
   summary: "One account: balance, first and last activity, its most recent transfers",
+  description: "With at= or atBlock=, as it stood after that block: balance, activity and transfers up to it.",
   params: { address: "0x-prefixed 20-byte address" },
   query: accountQuery,
-  notFound: "No OPG transfer to or from this address has been indexed",
+  notFound: "No OPG transfer to or from this address had been indexed by then",
 });
 token.get("/accounts/:address", async (c: ApiContext) => {
   const address = parseAddressParam(c.req.param("address") ?? "");
   const query = parseQuery(c, accountQuery);
-  const [row] = await db.select().from(account).where(eq(account.address, address)).limit(1);
-  if (!row) throw notFound(`no transfers of OPG to or from ${address} have been indexed`);
+  const asOf = await resolveAsOf(c, "base", query);
+  const [[first], last] = await Promise.all([
+    db.select().from(balanceBlock).where(eq(balanceBlock.address, address)).orderBy(balanceBlock.blockNumber).limit(1),
+    balanceAt(address, asOf.block),
+  ]);
+  if (!first || !last) throw notFound(`no transfers of OPG to or from ${address} had been indexed by block ${asOf.block}`);
   const recent = await db
     .select()
     .from(transfer)
-    .where(or(eq(transfer.from, address), eq(transfer.to, address)))
+    .where(and(or(eq(transfer.from, address), eq(transfer.to, address)), lte(transfer.blockNumber, BigInt(asOf.block))))
     .orderBy(desc(transfer.blockNumber), desc(transfer.logIndex))
     .limit(query.limit);
   const label = appConfig.nonCirculating.find((entry) => entry.address === address)?.label ?? null;
   return c.json({
     address,
-    balance: row.balance.toString(),
+    balance: last.balance.toString(),
     decimals: OPG_DECIMALS,
     label,
-    transferCount: row.transferCount,
-    firstActivity: { block: Number(row.firstBlock), timestamp: Number(row.firstTimestamp) },
-    lastActivity: { block: Number(row.lastBlock), timestamp: Number(row.lastTimestamp) },
+    transferCount: last.transferCount,
+    firstActivity: { block: Number(first.blockNumber), timestamp: Number(first.timestamp) },
+    lastActivity: { block: Number(last.blockNumber), timestamp: Number(last.timestamp) },
     recentTransfers: recent.map((t) => ({
       direction: t.from.toLowerCase() === address ? "out" : "in",
       from: t.from,
@@ -221,7 +178,6 @@ token.get("/accounts/:address", async (c: ApiContext) => {
       transactionHash: t.transactionHash,
       logIndex: t.logIndex,
     })),
-    asOf: c.var.asOf.base,
+    asOf,
   });
 });
-

@@ -1,0 +1,81 @@
+import { publicClients } from "ponder:api";
+import { z } from "zod";
+import type { ChainName } from "../../lib/config";
+import { ApiError, type ApiContext, badRequest, notFound, timeParam } from "./http";
+
+/** A block on one chain: every as-of answer is the state after this block and names it. */
+export type BlockRef = { block: number; timestamp: number };
+
+export const blockParam = z.coerce
+  .number({ invalid_type_error: "must be a block number" })
+  .int("must be a block number")
+  .min(0, "must be a block number");
+
+/** `at` (a time) or `atBlock` (a number): the state after the last block with timestamp <= at, or number <= atBlock. */
+export const asOfParams = { at: timeParam.optional(), atBlock: blockParam.optional() };
+
+const CACHE_SIZE = 10_000;
+const timestamps = new Map<string, number>();
+
+/**
+ * A block's own timestamp, from the chain (a block without indexed events leaves no row to read it
+ * from). Only blocks at or below the indexed head are asked for, and they are remembered.
+ */
+async function blockTimestamp(chain: ChainName, number: number): Promise<number> {
+  const key = `${chain}:${number}`;
+  const known = timestamps.get(key);
+  if (known !== undefined) return known;
+  let block;
+  try {
+    block = await (publicClients as Record<string, (typeof publicClients)[keyof typeof publicClients]>)[chain]!.getBlock({
+      blockNumber: BigInt(number),
+    });
+  } catch {
+    throw new ApiError(503, "rpc_unavailable", `could not read block ${number} of ${chain} from its RPC`);
+  }
+  if (timestamps.size >= CACHE_SIZE) timestamps.delete(timestamps.keys().next().value!);
+  timestamps.set(key, Number(block.timestamp));
+  return Number(block.timestamp);
+}
+
+/**
+ * The last block with timestamp <= at, between genesis and the indexed head. Block times are nearly
+ * regular, so interpolation lands close; every other step halves the range so the worst case stays
+ * logarithmic when they are not (a test chain that jumps hours between blocks).
+ */
+async function lastBlockAtOrBefore(chain: ChainName, at: number, head: BlockRef): Promise<BlockRef> {
+  if (at >= head.timestamp) return head;
+  let low = { block: 0, timestamp: await blockTimestamp(chain, 0) };
+  if (low.timestamp > at) throw notFound(`${chain} had no block by ${at}`);
+  let high = head;
+  for (let step = 0; high.block - low.block > 1; step++) {
+    const interpolated = low.block + Math.floor(((at - low.timestamp) / (high.timestamp - low.timestamp)) * (high.block - low.block));
+    const guess = step % 2 === 0 ? interpolated : Math.floor((low.block + high.block) / 2);
+    const block = Math.min(high.block - 1, Math.max(low.block + 1, guess));
+    const timestamp = await blockTimestamp(chain, block);
+    if (timestamp <= at) low = { block, timestamp };
+    else high = { block, timestamp };
+  }
+  return low;
+}
+
+/**
+ * The block an answer describes: the indexed head when neither parameter is given, else the block
+ * `at`/`atBlock` names. Never later than the head, so an answer holds nothing newer than its `asOf`.
+ */
+export async function resolveAsOf(
+  c: ApiContext,
+  chain: ChainName,
+  query: { at?: number; atBlock?: number },
+): Promise<BlockRef> {
+  if (query.at !== undefined && query.atBlock !== undefined) throw badRequest("give at or atBlock, not both");
+  const head = c.var.asOf[chain];
+  if (!head) throw notFound(`nothing has been indexed on ${chain} yet`);
+  if (query.atBlock !== undefined) {
+    if (query.atBlock > head.block) throw notFound(`block ${query.atBlock} of ${chain} has not been indexed yet (head ${head.block})`);
+    if (query.atBlock === head.block) return head;
+    return { block: query.atBlock, timestamp: await blockTimestamp(chain, query.atBlock) };
+  }
+  if (query.at !== undefined) return lastBlockAtOrBefore(chain, query.at, head);
+  return head;
+}
