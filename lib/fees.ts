@@ -41,13 +41,17 @@ export function pushTransfer(state: UnclaimedTransfers | null, transactionHash: 
   return { transactionHash, transfers: [...transfers, transfer] };
 }
 
-/** A settlement claims the most recent unclaimed transfer of its own transaction, if any. */
+/**
+ * A settlement claims the most recent unclaimed transfer of its own transaction, if any. `opgInTransaction`
+ * is false when the transaction moved no OPG before it: the shared proxies settled another token.
+ */
 export function claimTransfer(
   state: UnclaimedTransfers | null,
   transactionHash: string,
-): { claimed: MatchedTransfer | null; state: UnclaimedTransfers | null } {
-  if (!state || state.transactionHash !== transactionHash || state.transfers.length === 0) return { claimed: null, state };
-  return { claimed: state.transfers.at(-1)!, state: { transactionHash, transfers: state.transfers.slice(0, -1) } };
+): { claimed: MatchedTransfer | null; state: UnclaimedTransfers | null; opgInTransaction: boolean } {
+  const opgInTransaction = state?.transactionHash === transactionHash;
+  if (!state || !opgInTransaction || state.transfers.length === 0) return { claimed: null, state, opgInTransaction };
+  return { claimed: state.transfers.at(-1)!, state: { transactionHash, transfers: state.transfers.slice(0, -1) }, opgInTransaction };
 }
 
 /** The rule over one whole receipt, keyed by each settlement's log index: what the handlers compute event by event. */
@@ -96,6 +100,12 @@ export function foldPayment(bucket: FeeBucket, amount: bigint, newPayer: boolean
 }
 
 export const EMPTY_BUCKET: FeeBucket = { volume: 0n, count: 0, uniquePayers: 0, minAmount: null, maxAmount: null };
+
+/** OPG payments as a fraction of every settlement the proxies emitted; null when there were none. */
+export function opgShare(opgPayments: number, otherSettlements: number): number | null {
+  const all = opgPayments + otherSettlements;
+  return all > 0 ? Math.round((opgPayments / all) * 1_000_000) / 1_000_000 : null;
+}
 
 /** Mean payment, rounded down to a whole wei; null when there were no payments. */
 export function averageAmount(volume: bigint, count: number): bigint | null {

@@ -1,8 +1,9 @@
 import { index, onchainTable } from "ponder";
 
 /**
- * One row per x402 settlement. A settlement whose receipt holds no OPG transfer to claim is kept as
- * an anomaly (amount 0, payer and payee null) so it is visible rather than silently dropped.
+ * One row per x402 settlement paid in OPG. A settlement whose transaction moved OPG but left no transfer
+ * to claim is kept as an anomaly (amount 0, payer and payee null) so it is visible rather than silently
+ * dropped; one whose transaction moved no OPG paid in another token and is only counted in `fee_hourly`.
  */
 export const feePayment = onchainTable("fee_payment", (t) => ({
   id: t.text().primaryKey(),
@@ -25,7 +26,11 @@ export const feePayment = onchainTable("fee_payment", (t) => ({
   txIdx: index().on(table.transactionHash),
 }));
 
-/** Hourly fee bucket; id is the hour number. Anomalies are counted apart and add nothing to the other columns. */
+/**
+ * Hourly fee bucket; id is the hour number. Anomalies (a settlement in a transaction whose OPG transfers
+ * were all claimed) and settlements in other tokens (no OPG moved in the transaction) are counted apart
+ * and add nothing to the other columns.
+ */
 export const feeHourly = onchainTable("fee_hourly", (t) => ({
   id: t.integer().primaryKey(),
   timestamp: t.bigint().notNull(),
@@ -35,6 +40,7 @@ export const feeHourly = onchainTable("fee_hourly", (t) => ({
   minAmount: t.bigint(),
   maxAmount: t.bigint(),
   anomalies: t.integer().notNull(),
+  otherTokenSettlements: t.integer().notNull(),
   lastBlock: t.bigint().notNull(),
 }));
 

@@ -1,6 +1,6 @@
 import { type Context, ponder } from "ponder:registry";
 import { appConfig } from "../lib/env";
-import { claimTransferForSettlement, recordPayment } from "./entities/fees";
+import { claimTransferForSettlement, countOtherTokenSettlement, recordPayment } from "./entities/fees";
 
 const proxies = new Map((appConfig.x402?.proxies ?? []).map((proxy) => [proxy.address.toLowerCase(), proxy.scheme]));
 
@@ -13,10 +13,12 @@ type SettledEvent = {
 
 /**
  * The OPG transfer a settlement paid with was offered by the token handler earlier in the same
- * transaction (src/OPGToken.ts); none left to claim makes the payment an anomaly, kept, not dropped.
+ * transaction (src/OPGToken.ts). No OPG moved in the transaction: the proxies are shared, so it paid
+ * in another token and is only counted. OPG moved but none is left to claim: an anomaly, kept.
  */
 async function settle(event: SettledEvent, context: Context, withPermit: boolean) {
-  const transfer = await claimTransferForSettlement(context.db, event.transaction.hash);
+  const { claimed: transfer, opgInTransaction } = await claimTransferForSettlement(context.db, event.transaction.hash);
+  if (!opgInTransaction) return countOtherTokenSettlement(context.db, event);
   const proxy = event.log.address.toLowerCase() as `0x${string}`;
 
   await recordPayment(

@@ -52,10 +52,19 @@ export async function offerTransferToSettlements(db: Db, transactionHash: Hex, t
 }
 
 /** The transfer a settlement paid with: the nearest preceding unclaimed OPG transfer of its transaction. */
-export async function claimTransferForSettlement(db: Db, transactionHash: Hex): Promise<MatchedTransfer | null> {
-  const { claimed, state } = claimTransfer(await readUnclaimed(db), transactionHash);
+export async function claimTransferForSettlement(db: Db, transactionHash: Hex) {
+  const { claimed, state, opgInTransaction } = claimTransfer(await readUnclaimed(db), transactionHash);
   if (claimed && state) await writeUnclaimed(db, state);
-  return claimed;
+  return { claimed, opgInTransaction };
+}
+
+/** A settlement in another token: one upsert of its hour's counter, nothing else, as most mainnet settlements are. */
+export async function countOtherTokenSettlement(db: Db, event: At) {
+  const hour = hourOf(event.block.timestamp);
+  await db
+    .insert(feeHourly)
+    .values({ id: hour, timestamp: BigInt(hour * SECONDS_PER_HOUR), ...EMPTY_BUCKET, anomalies: 0, otherTokenSettlements: 1, lastBlock: event.block.number })
+    .onConflictDoUpdate((row) => ({ otherTokenSettlements: row.otherTokenSettlements + 1, lastBlock: event.block.number }));
 }
 
 /** Stores one payment and folds it into the hourly bucket, the payer presence tables and the party totals. */
@@ -115,6 +124,7 @@ async function upsertHour(
       timestamp: BigInt(hour * SECONDS_PER_HOUR),
       ...(payment ? foldPayment(EMPTY_BUCKET, payment.amount, payment.newPayer) : EMPTY_BUCKET),
       anomalies: payment ? 0 : 1,
+      otherTokenSettlements: 0,
       lastBlock: event.block.number,
     })
     .onConflictDoUpdate((row) =>

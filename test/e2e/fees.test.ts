@@ -1,4 +1,4 @@
-import { type Address, type Hex, parseEther } from "viem";
+import { type Address, type Hex, parseAbiItem, parseEther } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { actor, DEPLOYER, TREASURY } from "../harness/accounts";
 import type { Devnet } from "../harness/devnet";
@@ -33,7 +33,7 @@ type Interval = keyof typeof bucketStart;
 const bucketAfter = (start: number, interval: Interval) =>
   interval === "month" ? bucketStart.month(start + 32 * DAY) : start + { hour: HOUR, day: DAY, week: 7 * DAY }[interval];
 
-function expectedBuckets(sent: Sent[], interval: Interval, from: number, to: number) {
+function expectedBuckets(sent: Sent[], others: number[], interval: Interval, from: number, to: number) {
   const buckets = [];
   for (let start = bucketStart[interval](from); start <= to; start = bucketAfter(start, interval)) {
     const inBucket = sent.filter((p) => bucketStart[interval](p.timestamp) === start);
@@ -49,6 +49,7 @@ function expectedBuckets(sent: Sent[], interval: Interval, from: number, to: num
       minAmount: (amounts.length ? amounts.reduce((a, b) => (b < a ? b : a)) : 0n).toString(),
       maxAmount: (amounts.length ? amounts.reduce((a, b) => (b > a ? b : a)) : 0n).toString(),
       anomalies: inBucket.length - paid.length,
+      otherTokenSettlements: others.filter((t) => bucketStart[interval](t) === start).length,
     });
   }
   return buckets;
@@ -82,6 +83,9 @@ describe.each(backends)("x402 fees on %s", (backend) => {
   let lastTimestamp = 0;
   let foreignHash: Hex;
   let emptyHash: Hex;
+  let otherTokenHash: Hex;
+  /** Timestamps of settlements in transactions that moved no OPG: payments in other tokens. */
+  const others: number[] = [];
 
   /** A few hours of each day, a few payments an hour; one batch transaction (T S T S) per day. */
   async function payDays(devnet: Devnet, days: number[]) {
@@ -133,7 +137,7 @@ describe.each(backends)("x402 fees on %s", (backend) => {
 
     const foreignHolder = actor("foreign-holder");
     const foreign = await devnet.base.deploy(DEPLOYER, devnet.artifacts.OPGToken!, [foreignHolder]);
-    await devnet.base.write(foreignHolder, foreign, erc20Abi, "approve", [devnet.x402.exact, parseEther("1000")]);
+    await devnet.base.write(foreignHolder, foreign, erc20Abi, "approve", [devnet.x402.exact, parseEther("2000")]);
     await devnet.base.mine();
     devnet.base.setTime(firstDay + 4 * DAY + 22 * HOUR);
     const payer = feePayer(0);
@@ -142,11 +146,13 @@ describe.each(backends)("x402 fees on %s", (backend) => {
       devnet.token, payer, feePayee(1), amount, foreign, foreignHolder, actor("foreign-sink"), parseEther("1000"),
     ]);
     emptyHash = await devnet.base.write(FACILITATOR, devnet.x402.exact, x402DoubleAbi, "settleNothing", []);
+    // The proxies are shared: a seller paid in another ERC-20 goes through the same contract.
+    otherTokenHash = await devnet.base.write(FACILITATOR, devnet.x402.exact, x402DoubleAbi, "settle", [
+      foreign, foreignHolder, feePayee(2), parseEther("7"),
+    ]);
     const block = await devnet.base.mine();
-    sent.push(
-      { payer, payee: feePayee(1), amount, scheme: "exact", withPermit: false, timestamp: block.timestamp, hash: foreignHash },
-      { payer: null, payee: null, amount: 0n, scheme: "exact", withPermit: false, timestamp: block.timestamp, hash: emptyHash },
-    );
+    sent.push({ payer, payee: feePayee(1), amount, scheme: "exact", withPermit: false, timestamp: block.timestamp, hash: foreignHash });
+    others.push(block.timestamp, block.timestamp);
     lastTimestamp = block.timestamp;
     await stack.sync();
   });
@@ -179,7 +185,7 @@ describe.each(backends)("x402 fees on %s", (backend) => {
     }
   });
 
-  it("takes the OPG transfer beside a foreign token transfer, and keeps a settlement without a transfer as a zero anomaly", async () => {
+  it("takes the OPG transfer beside a foreign token transfer; settlements that moved no OPG are neither payments nor anomalies", async () => {
     const query = (hash: Hex) =>
       fetch(`${stack.indexer.url}/graphql`, {
         method: "POST",
@@ -187,14 +193,37 @@ describe.each(backends)("x402 fees on %s", (backend) => {
         body: JSON.stringify({ query: `{ feePayments(where: { transactionHash: "${hash}" }) { items { payer payee amount anomaly } } }` }),
       }).then(async (r) => ((await r.json()) as any).data.feePayments.items);
     expect(await query(foreignHash)).toEqual([{ payer: feePayer(0), payee: feePayee(1), amount: "123456789", anomaly: false }]);
-    expect(await query(emptyHash)).toEqual([{ payer: null, payee: null, amount: "0", anomaly: true }]);
+    expect(await query(emptyHash)).toEqual([]);
+    expect(await query(otherTokenHash)).toEqual([]);
+  });
+
+  it("counts settlements in other tokens as raw logs show them: proxy Settled* in transactions without an OPG Transfer", async () => {
+    const { client, x402, token } = { client: stack.devnet.base.client, x402: stack.devnet.x402, token: stack.devnet.token };
+    const settled = await client.getLogs({
+      address: [x402.exact, x402.upto],
+      events: [parseAbiItem("event Settled()"), parseAbiItem("event SettledWithPermit()")],
+      fromBlock: 0n,
+    });
+    const opgTransfers = await client.getLogs({
+      address: token,
+      event: parseAbiItem("event Transfer(address indexed from, address indexed to, uint256 value)"),
+      fromBlock: 0n,
+    });
+    const opgTransactions = new Set(opgTransfers.map((log) => log.transactionHash));
+    const otherLogs = settled.filter((log) => !opgTransactions.has(log.transactionHash));
+    expect(otherLogs.map((log) => log.transactionHash).sort()).toEqual([emptyHash, otherTokenHash].sort());
+
+    const summary = await stack.indexer.json("/api/v1/fees/summary?window=7d");
+    expect(summary.otherTokenSettlements).toBe(otherLogs.length);
+    expect(summary.count).toBe(settled.length - otherLogs.length);
+    expect(summary.opgShareOfSettlements).toBeCloseTo(summary.count / settled.length, 6);
   });
 
   for (const interval of ["hour", "day", "week", "month"] as const) {
     it(`serves every ${interval} bucket from the first payment day to the last block`, async () => {
       const trends = await stack.indexer.json(`/api/v1/fees/trends?interval=${interval}&from=${firstDay}&to=${lastTimestamp}`);
       const actual = trends.data.map(({ time: _time, ...bucket }: { time: string }) => bucket);
-      const expected = expectedBuckets(sent, interval, firstDay, lastTimestamp);
+      const expected = expectedBuckets(sent, others, interval, firstDay, lastTimestamp);
       expect(actual).toEqual(expected);
       expect(expected.filter((b) => b.count > 0).length).toBeGreaterThan(interval === "week" ? 1 : 0);
       expect(trends.decimals).toBe(18);
@@ -216,7 +245,7 @@ describe.each(backends)("x402 fees on %s", (backend) => {
     const response = await stack.indexer.get(`${path}&format=csv`);
     expect(response.headers.get("content-type")).toContain("text/csv");
     const [header, ...lines] = (await response.text()).trim().split("\n");
-    expect(header).toBe("timestamp,time,volume,count,uniquePayers,average,minAmount,maxAmount,anomalies");
+    expect(header).toBe("timestamp,time,volume,count,uniquePayers,average,minAmount,maxAmount,anomalies,otherTokenSettlements");
     expect(lines).toEqual(json.data.map((row: Record<string, unknown>) => Object.values(row).join(",")));
   });
 
@@ -229,7 +258,8 @@ describe.each(backends)("x402 fees on %s", (backend) => {
         const inWindow = sent.filter((p) => Math.floor(p.timestamp / HOUR) >= fromHour && Math.floor(p.timestamp / HOUR) <= toHour);
         const paid = inWindow.filter((p) => p.payer !== null);
         const volume = paid.reduce((sum, p) => sum + p.amount, 0n);
-        return { from: fromHour * HOUR, to: (toHour + 1) * HOUR - 1, volume, count: paid.length, uniquePayers: new Set(paid.map((p) => p.payer)).size, anomalies: inWindow.length - paid.length };
+        const other = others.filter((t) => Math.floor(t / HOUR) >= fromHour && Math.floor(t / HOUR) <= toHour).length;
+        return { from: fromHour * HOUR, to: (toHour + 1) * HOUR - 1, volume, count: paid.length, uniquePayers: new Set(paid.map((p) => p.payer)).size, anomalies: inWindow.length - paid.length, other };
       };
       const now = totals(lastHour - hours + 1, lastHour);
       const before = totals(lastHour - 2 * hours + 1, lastHour - hours);
@@ -241,6 +271,8 @@ describe.each(backends)("x402 fees on %s", (backend) => {
         uniquePayers: t.uniquePayers,
         average: t.count ? (t.volume / BigInt(t.count)).toString() : null,
         anomalies: t.anomalies,
+        otherTokenSettlements: t.other,
+        opgShareOfSettlements: t.count + t.anomalies + t.other ? Math.round((t.count / (t.count + t.anomalies + t.other)) * 1e6) / 1e6 : null,
       });
       expect(now.count).toBeGreaterThan(0);
       const { window: _window, previous, change, decimals: _decimals, asOf: _asOf, ...current } = summary;

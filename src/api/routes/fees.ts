@@ -5,6 +5,7 @@ import { and, desc, eq, gte, inArray, lte, sql } from "ponder";
 import { z } from "zod";
 import {
   averageAmount,
+  opgShare,
   compareWindows,
   FEE_WINDOWS,
   type FeeWindow,
@@ -36,20 +37,24 @@ export const fees = new Hono<{ Variables: { asOf: AsOf } }>();
 const latestBaseTime = (c: ApiContext) => c.var.asOf.base?.timestamp ?? Math.floor(Date.now() / 1000);
 const text = (value: bigint | null) => (value === null ? null : value.toString());
 
-async function windowTotals(range: HourRange): Promise<WindowTotals & { anomalies: number }> {
+type Totals = WindowTotals & { anomalies: number; otherTokenSettlements: number };
+
+async function windowTotals(range: HourRange): Promise<Totals> {
   const [buckets, payers] = await Promise.all([
     db.execute(
       sql`select coalesce(sum(${feeHourly.volume}), 0)::text as volume, coalesce(sum(${feeHourly.count}), 0)::int as count,
-                 coalesce(sum(${feeHourly.anomalies}), 0)::int as anomalies
+                 coalesce(sum(${feeHourly.anomalies}), 0)::int as anomalies,
+                 coalesce(sum(${feeHourly.otherTokenSettlements}), 0)::int as other
           from ${feeHourly} where ${feeHourly.id} between ${range.fromHour} and ${range.toHour}`,
     ),
     distinctPayers(range),
   ]);
-  const row = buckets.rows[0] as { volume: string; count: number | string; anomalies: number | string };
+  const row = buckets.rows[0] as { volume: string; count: number | string; anomalies: number | string; other: number | string };
   return {
     volume: BigInt(row.volume),
     count: Number(row.count),
     anomalies: Number(row.anomalies),
+    otherTokenSettlements: Number(row.other),
     uniquePayers: payers,
   };
 }
@@ -71,7 +76,7 @@ async function distinctPayers(range: HourRange): Promise<number> {
   return Number((result.rows[0] as { payers: number | string }).payers);
 }
 
-function windowBody(range: HourRange, totals: WindowTotals & { anomalies: number }) {
+function windowBody(range: HourRange, totals: Totals) {
   return {
     ...rangeSeconds(range),
     volume: totals.volume.toString(),
@@ -79,6 +84,8 @@ function windowBody(range: HourRange, totals: WindowTotals & { anomalies: number
     uniquePayers: totals.uniquePayers,
     average: text(averageAmount(totals.volume, totals.count)),
     anomalies: totals.anomalies,
+    otherTokenSettlements: totals.otherTokenSettlements,
+    opgShareOfSettlements: opgShare(totals.count, totals.anomalies + totals.otherTokenSettlements),
   };
 }
 
@@ -146,6 +153,7 @@ fees.get("/fees/trends", async (c: ApiContext) => {
         minAmount: { column: feeHourly.minAmount, kind: "amount", aggregate: "min" },
         maxAmount: { column: feeHourly.maxAmount, kind: "amount", aggregate: "max" },
         anomalies: { column: feeHourly.anomalies, kind: "count" },
+        otherTokenSettlements: { column: feeHourly.otherTokenSettlements, kind: "count" },
         hourlyPayers: { column: feeHourly.uniquePayers, kind: "count" },
       },
     }),
@@ -161,6 +169,7 @@ fees.get("/fees/trends", async (c: ApiContext) => {
     minAmount: bucket.minAmount,
     maxAmount: bucket.maxAmount,
     anomalies: bucket.anomalies,
+    otherTokenSettlements: bucket.otherTokenSettlements,
   }));
   return listResponse(c, query.format, data, {
     interval: query.interval,
