@@ -93,10 +93,12 @@ token.get("/supply/history", async (c: ApiContext) => {
   });
   const closes = data.map((row) => Math.min(nextPeriod(Number(row.timestamp), query.interval), latest + 1) - 1);
   const nonCirculating = await nonCirculatingAtCloses(closes, c.var.asOf.base?.block ?? 0);
-  data.forEach((row, index) => {
-    row.circulatingSupply = row.totalSupply === null ? null : (BigInt(String(row.totalSupply)) - nonCirculating[index]!).toString();
-  });
-  return listResponse(c, query.format, data, {
+  const series = data.map(({ holders, ...row }, index) => ({
+    ...row,
+    circulatingSupply: row.totalSupply === null ? null : (BigInt(String(row.totalSupply)) - nonCirculating[index]!).toString(),
+    holders,
+  }));
+  return listResponse(c, query.format, series, {
     interval: query.interval,
     from,
     to,
