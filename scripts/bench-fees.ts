@@ -9,12 +9,15 @@
  *   --days D      days of history both runs spread their payments over (default 30)
  *   --payers P    distinct payers (default 200)
  *   --samples S   timed requests per query, after warm-up (default 30)
+ *   --others N    settlements in another ERC-20 through the same proxies, a third run (default 100000, 0 skips):
+ *                 each must cost one small write, as most settlements on the shared mainnet proxies are of this kind
  */
 import { parseArgs } from "node:util";
 import { type Address, parseEther } from "viem";
 import { TREASURY } from "../test/harness/accounts";
 import { startDevnet } from "../test/harness/devnet";
-import { erc20Abi, FeePayments, feePayee, feePayer, type Scheme } from "../test/harness/fees";
+import { actor, DEPLOYER } from "../test/harness/accounts";
+import { erc20Abi, FACILITATOR, FeePayments, feePayee, feePayer, type Scheme, x402DoubleAbi } from "../test/harness/fees";
 import { Indexer } from "../test/harness/indexer";
 import { Random } from "../test/harness/random";
 
@@ -25,6 +28,7 @@ const { values } = parseArgs({
     days: { type: "string", default: "30" },
     payers: { type: "string", default: "200" },
     samples: { type: "string", default: "30" },
+    others: { type: "string", default: "100000" },
   },
 });
 const number = (name: keyof typeof values, min: number) => {
@@ -36,6 +40,7 @@ const sizes = [number("small", 1), number("large", 1)];
 const days = number("days", 1);
 const payers = number("payers", 1);
 const samples = number("samples", 1);
+const others = number("others", 0);
 
 const HOUR = 3600;
 const PER_TX = 100;
@@ -132,8 +137,53 @@ async function run(total: number) {
   }
 }
 
+/**
+ * Settlements in another token over the same hours: the indexer keeps no row per settlement, only
+ * its hour's counter, so the backfill should cost about what the events alone cost.
+ */
+async function runOthers(total: number) {
+  const hours = days * 24;
+  const start = Math.floor(Date.now() / 1000 / 86_400) * 86_400 - (days + 1) * 86_400;
+  const devnet = await startDevnet({ genesisTimestamp: start - HOUR });
+  try {
+    const seller = actor("other-token-payer");
+    const foreign = await devnet.base.deploy(DEPLOYER, devnet.artifacts.OPGToken!, [seller]);
+    await devnet.base.write(seller, foreign, erc20Abi, "approve", [devnet.x402.exact, 2n ** 255n]);
+    await devnet.base.mine();
+    log(`${total} other-token settlements: laying down ${hours} hours`);
+    for (let hour = 0; hour < hours; hour++) {
+      let due = Math.floor((total * (hour + 1)) / hours) - Math.floor((total * hour) / hours);
+      while (due > 0) {
+        const n = Math.min(PER_TX, due);
+        const payees = Array.from({ length: n }, (_, i) => feePayee(i % PAYEES));
+        await devnet.base.write(FACILITATOR, devnet.x402.exact, x402DoubleAbi, "settleBatch", [
+          foreign, Array(n).fill(seller), payees, Array(n).fill(10n ** 15n), false,
+        ]);
+        due -= n;
+      }
+      devnet.base.setTime(start + hour * HOUR + 1800);
+      await devnet.base.mine();
+    }
+    const indexer = await Indexer.start({ ...devnet.env, ...baseOnly });
+    try {
+      const backfillStarted = performance.now();
+      await indexer.waitForBlocks({ base: await devnet.base.blockNumber() }, 3_600_000);
+      const backfill = (performance.now() - backfillStarted) / 1000;
+      const counts = await graphqlCounts(indexer.url);
+      const summary = (await (await fetch(`${indexer.url}/api/v1/fees/summary?window=30d`)).json()) as { otherTokenSettlements: number };
+      if (counts.payments !== 0) throw new Error(`other-token settlements stored ${counts.payments} OPG payments`);
+      return { total, counted: summary.otherTokenSettlements, hours: counts.hours, backfill };
+    } finally {
+      await indexer.stop();
+    }
+  } finally {
+    await devnet.stop();
+  }
+}
+
 const results = [];
 for (const size of sizes) results.push(await run(size));
+const otherRun = others > 0 ? await runOthers(others) : null;
 
 const [small] = results;
 const header = ["payments", "payer-hours", "hourly buckets", "backfill", "trends hour", "trends day", "trends week", "day ratio", "summary 30d"];
@@ -154,3 +204,10 @@ console.log(`fee trends over the same ${days} days, ${payers} payers, PGlite, me
 console.log(line(header));
 console.log(`|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`);
 for (const row of rows) console.log(line(row));
+if (otherRun) {
+  console.log(
+    `other-token settlements: ${otherRun.total} sent, ${otherRun.counted} counted in /fees/summary?window=30d, ` +
+      `0 payment rows, ${otherRun.hours} hourly buckets, backfill ${otherRun.backfill.toFixed(1)} s ` +
+      `(${((otherRun.backfill * 1e6) / otherRun.total).toFixed(0)} µs per settlement)`,
+  );
+}
