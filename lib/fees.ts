@@ -128,6 +128,11 @@ export function summaryWindows(latestTimestamp: number, window: FeeWindow): { cu
   return { current, previous: { fromHour: current.fromHour - hours, toHour: current.fromHour - 1 } };
 }
 
+/** The last second of the last hour that had fully passed at `timestamp` (the hour's last second included). */
+export function lastClosedSecond(timestamp: number): number {
+  return Math.floor((timestamp + 1) / SECONDS_PER_HOUR) * SECONDS_PER_HOUR - 1;
+}
+
 /** The seconds an hour range covers, inclusive: [start of first hour, last second of last hour]. */
 export function rangeSeconds(range: HourRange) {
   return { from: range.fromHour * SECONDS_PER_HOUR, to: (range.toHour + 1) * SECONDS_PER_HOUR - 1 };

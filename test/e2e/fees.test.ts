@@ -284,6 +284,25 @@ describe.each(backends)("x402 fees on %s", (backend) => {
     });
   }
 
+  it("summarises, with at=, the whole hours closed by then and nothing mined later", async () => {
+    const paidBlock = sent[Math.floor(sent.length / 2)]!;
+    const T = paidBlock.timestamp + 1;
+    const summary = await stack.indexer.json(`/api/v1/fees/summary?window=24h&at=${T}`);
+    const block = await stack.devnet.base.client.getBlock({ blockNumber: BigInt(summary.asOf.block) });
+    expect(summary.asOf.timestamp).toBe(Number(block.timestamp));
+    expect(summary.asOf.timestamp).toBeLessThanOrEqual(T);
+    const next = await stack.devnet.base.client.getBlock({ blockNumber: block.number + 1n });
+    expect(Number(next.timestamp)).toBeGreaterThan(T);
+
+    const to = Math.floor((T + 1) / HOUR) * HOUR - 1;
+    expect([summary.from, summary.to]).toEqual([to - 24 * HOUR + 1, to]);
+    const paid = sent.filter((p) => p.timestamp >= summary.from && p.timestamp <= to);
+    expect(summary.count).toBe(paid.length);
+    expect(summary.volume).toBe(paid.reduce((sum, p) => sum + p.amount, 0n).toString());
+    expect(summary.uniquePayers).toBe(new Set(paid.map((p) => p.payer)).size);
+    expect(sent.some((p) => p.timestamp > T)).toBe(true);
+  });
+
   it("ranks payers by volume over all time and within a range of hours, and lists payees", async () => {
     const top = await stack.indexer.json("/api/v1/fees/payers/top?limit=5");
     expect(top.data).toEqual(totalsByParty(sent, "payer").slice(0, 5));

@@ -15,6 +15,8 @@ import {
   type ReceiptLog,
   splitIntoDays,
   summaryWindows,
+  lastClosedSecond,
+  opgShare,
 } from "../../lib/fees";
 
 const address = (name: string) => `0x${keccak256(toHex(name)).slice(-40)}` as Hex;
@@ -172,6 +174,17 @@ describe("summary windows", () => {
     expect(summaryWindows(hour * 3600, "24h").current).toEqual(current);
     expect(rangeSeconds(current).to).toBe(latest);
     expect(rangeSeconds(current).from).toBe(rangeSeconds(previous).to + 1);
+  });
+
+  it("ends an as-of window with the last hour closed by then", () => {
+    expect(lastClosedSecond(latest)).toBe(latest);
+    expect(lastClosedSecond(latest - 1)).toBe(hour * 3600 - 1);
+    expect(lastClosedSecond(hour * 3600)).toBe(hour * 3600 - 1);
+  });
+
+  it("gives the OPG share of every settlement, null when there were none", () => {
+    expect(opgShare(1, 3)).toBe(0.25);
+    expect(opgShare(0, 0)).toBeNull();
   });
 
   it("has windows of 168 and 720 hours for 7d and 30d", () => {

@@ -5,6 +5,7 @@ import { and, desc, eq, gte, inArray, lte, sql } from "ponder";
 import { z } from "zod";
 import {
   averageAmount,
+  lastClosedSecond,
   opgShare,
   compareWindows,
   FEE_WINDOWS,
@@ -29,6 +30,7 @@ import {
   seriesRange,
   timeParam,
 } from "../http";
+import { asOfParams, resolveAsOf } from "../asof";
 import { endpoint } from "../openapi";
 import { rollupHourly } from "../rollup";
 
@@ -92,6 +94,7 @@ function windowBody(range: HourRange, totals: Totals) {
 const windows = Object.keys(FEE_WINDOWS) as [FeeWindow, ...FeeWindow[]];
 const summaryQuery = z.object({
   window: z.enum(windows, { errorMap: () => ({ message: `must be one of ${windows.join(", ")}` }) }).default("24h"),
+  ...asOfParams,
 });
 
 endpoint({
@@ -100,12 +103,17 @@ endpoint({
   summary: "Fee volume, payments, unique payers and average payment over a window, with the change against the window before",
   description:
     "The window is the last 24, 168 or 720 whole hours ending with the hour of the latest indexed Base block. " +
+    "With at= or atBlock=, the windows end with the last hour that had closed by that block (the hour still open then is left out, " +
+    "so nothing later than the block is counted); asOf names the block. " +
     "change.*.delta is current minus previous; change.*.ratio is delta / previous as a fraction, null when previous is zero.",
   query: summaryQuery,
 });
 fees.get("/fees/summary", async (c: ApiContext) => {
   const query = parseQuery(c, summaryQuery);
-  const { current, previous } = summaryWindows(latestBaseTime(c), query.window);
+  const asOf = await resolveAsOf(c, "base", query);
+  const historical = query.at !== undefined || query.atBlock !== undefined;
+  const end = historical ? lastClosedSecond(asOf.timestamp) : asOf.timestamp;
+  const { current, previous } = summaryWindows(end, query.window);
   const [now, before] = await Promise.all([windowTotals(current), windowTotals(previous)]);
   return c.json({
     window: query.window,
@@ -113,7 +121,7 @@ fees.get("/fees/summary", async (c: ApiContext) => {
     previous: windowBody(previous, before),
     change: compareWindows(now, before),
     decimals: OPG_DECIMALS,
-    asOf: c.var.asOf.base,
+    asOf,
   });
 });
 
