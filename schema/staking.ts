@@ -186,3 +186,33 @@ export const validatorSet = onchainTable("validator_set", (t) => ({
   id: t.text().primaryKey(),
   addresses: t.json().$type<`0x${string}`[]>().notNull(),
 }));
+
+/**
+ * Network staking after each block in which an event or a reconciliation touched it; id is the block
+ * number, so "staking as of block N" is the row with the greatest id <= N.
+ */
+export const stakingBlock = onchainTable("staking_block", (t) => ({
+  id: t.bigint().primaryKey(),
+  timestamp: t.bigint().notNull(),
+  totalStaked: t.bigint().notNull(),
+  unbonding: t.bigint().notNull(),
+  validators: t.integer().notNull(),
+  jailedValidators: t.integer().notNull(),
+  delegators: t.integer().notNull(),
+  slashed: t.bigint().notNull(),
+}));
+
+/**
+ * One validator's row as it stood after each block in which an event or a reconciliation changed its
+ * stake, delegators, rewards or jail status; id is `${address}:${block}`. `state` is the `validator` row.
+ */
+export const validatorBlock = onchainTable("validator_block", (t) => ({
+  id: t.text().primaryKey(),
+  address: t.hex().notNull(),
+  blockNumber: t.bigint().notNull(),
+  timestamp: t.bigint().notNull(),
+  state: t.json().$type<Record<string, string | number | boolean | null>>().notNull(),
+}), (table) => ({
+  addressBlockIdx: index().on(table.address, table.blockNumber),
+  blockIdx: index().on(table.blockNumber),
+}));

@@ -92,4 +92,6 @@ ponder.on("Distribution:DepositValidatorRewardsPool", async ({ event, context })
   const node = await getOrCreateValidator(db, validatorAddress, event);
   const updated = await db.update(validator, { address: validatorAddress }).set({ poolDeposits: node.poolDeposits + amount });
   await recordNodeHour(db, updated, { poolDeposits: amount }, event);
+  // A first sighting adds a validator: the network's per-block row must see it.
+  await recordStakingHour(db, {}, event);
 });

@@ -48,10 +48,13 @@ ponder.on("Staking:EditValidator", async ({ event, context }) => {
   const validatorAddress = lower(event.args.validatorAddress);
   const { commissionRate, minSelfDelegation } = event.args;
   const node = await getOrCreateValidator(context.db, validatorAddress, event);
-  await context.db.update(validator, { address: validatorAddress }).set({
+  const updated = await context.db.update(validator, { address: validatorAddress }).set({
     commissionRate: commissionRate >= 0n ? commissionRate : node.commissionRate,
     minSelfDelegation: minSelfDelegation >= 0n ? minSelfDelegation : node.minSelfDelegation,
   });
+  // The per-block snapshots that as-of answers read (a first sighting also adds a validator).
+  await recordNodeHour(context.db, updated, {}, event);
+  await recordStakingHour(context.db, {}, event);
 });
 
 ponder.on("Staking:Delegate", async ({ event, context }) => {

@@ -3,10 +3,12 @@ import {
   delegation,
   delegator,
   nodeHourly,
+  stakingBlock,
   stakingHourly,
   stakingTotals,
   unbonding,
   validator,
+  validatorBlock,
   validatorSet,
 } from "ponder:schema";
 import { and, eq, lte, min } from "ponder";
@@ -237,6 +239,16 @@ const add = (value: bigint, flow: bigint | undefined) => value + (flow ?? 0n);
 export async function recordStakingHour(db: Db, flows: StakingFlows, event: At) {
   const totals = await getOrCreateTotals(db);
   await db.update(stakingTotals, { id: TOTALS_ID }).set({ lastBlock: event.block.number, lastTimestamp: event.block.timestamp });
+  const atBlock = {
+    timestamp: event.block.timestamp,
+    totalStaked: totals.totalStaked,
+    unbonding: totals.unbonding,
+    validators: totals.validators,
+    jailedValidators: totals.jailedValidators,
+    delegators: totals.delegators,
+    slashed: totals.slashed,
+  };
+  await db.insert(stakingBlock).values({ id: event.block.number, ...atBlock }).onConflictDoUpdate(atBlock);
   const id = hourOf(event.block.timestamp);
   const closing = {
     totalStaked: totals.totalStaked,
@@ -278,6 +290,13 @@ type ValidatorState = typeof validator.$inferSelect;
 /** Folds one validator's state after an event and that event's reward flows into its hourly bucket. */
 export async function recordNodeHour(db: Db, node: ValidatorState, flows: NodeFlows, event: At) {
   const hour = hourOf(event.block.timestamp);
+  const state = Object.fromEntries(
+    Object.entries(node).map(([key, value]) => [key, typeof value === "bigint" ? value.toString() : value]),
+  ) as Record<string, string | number | boolean | null>;
+  await db
+    .insert(validatorBlock)
+    .values({ id: `${node.address}:${event.block.number}`, address: node.address, blockNumber: event.block.number, timestamp: event.block.timestamp, state })
+    .onConflictDoUpdate({ state });
   const closing = { stake: node.stake, delegators: node.delegators, lastBlock: event.block.number };
   await db
     .insert(nodeHourly)

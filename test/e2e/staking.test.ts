@@ -136,7 +136,7 @@ describe.each(backends)("staking on %s", (backend) => {
     }
     expect(matured).toBeGreaterThan(0);
     expect(BigInt(summary.unbonding)).toBe(pending);
-    // The hourly bucket closed by the reconciliation block applies the same rule at write time.
+    // As of the same block, by its time.
     const bucket = await api().json(`/api/v1/staking?at=${at}`);
     expect(BigInt(bucket.unbonding)).toBe(pending);
     expect(bucket.totalStaked).toBe(summary.totalStaked);
@@ -205,6 +205,40 @@ describe.each(backends)("staking on %s", (backend) => {
     expect(summary.stakingRatio.ofCirculatingSupply).toBeCloseTo(Number(staked) / Number(circulating), 9);
     expect(summary.stakingRatio.ofTotalSupply).toBeCloseTo(Number(staked) / Number(totalSupply), 9);
     expect(summary.stakingRatio.ofCirculatingSupply).toBeGreaterThan(0);
+  });
+
+  it("answers /staking, /staking/validators and /nodes/:address as of a past block from the double's views at that block", async () => {
+    const head = await og().blockNumber();
+    const block = (head / 2n / BigInt(RECONCILE_EVERY_BLOCKS)) * BigInt(RECONCILE_EVERY_BLOCKS);
+    const timestamp = Number((await og().client.getBlock({ blockNumber: block })).timestamp);
+    const tokensAt = async (at: bigint) => {
+      let sum = 0n;
+      for (const address of traffic.validators) sum += (await chainValidator(og(), address, at)).tokens;
+      return sum;
+    };
+    const staked = await tokensAt(block);
+    expect(staked).not.toBe(await tokensAt(head));
+
+    const byTime = await api().json(`/api/v1/staking?at=${timestamp}`);
+    expect(byTime.asOf.opengradient).toEqual({ block: Number(block), timestamp });
+    expect(BigInt(byTime.totalStaked)).toBe(staked);
+    expect(byTime.asOf.base.timestamp).toBeLessThanOrEqual(timestamp);
+    const baseBlock = BigInt(byTime.asOf.base.block);
+    const totalSupply = await stack.devnet.base.client.readContract({ abi: tokenAbi, address: stack.devnet.token, functionName: "totalSupply", blockNumber: baseBlock });
+    expect(BigInt(byTime.stakingRatio.denominators.totalSupply)).toBe(totalSupply);
+    expect(await api().json(`/api/v1/staking?atBlock=${block}`)).toEqual(byTime);
+
+    const validators = await api().json(`/api/v1/staking/validators?atBlock=${block}&limit=500`);
+    expect(validators.asOf).toEqual({ block: Number(block), timestamp });
+    expect(validators.data).toHaveLength(traffic.validators.length);
+    for (const row of validators.data) {
+      const chain = await chainValidator(og(), row.address, block);
+      expect(BigInt(row.stake), row.address).toBe(chain.tokens);
+      expect(row.jailed).toBe(chain.jailed);
+      const node = await api().json(`/api/v1/nodes/${row.address}?atBlock=${block}`);
+      expect(BigInt(node.stake)).toBe(chain.tokens);
+      expect(node.slashes.every((s: { block: number }) => s.block <= Number(block))).toBe(true);
+    }
   });
 
   it("ranks nodes by the rewards the distribution double paid them", async () => {

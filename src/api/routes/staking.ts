@@ -1,5 +1,5 @@
 import { db } from "ponder:api";
-import { delegation, nodeHourly, slash, stakingHourly, stakingTotals, unbonding, validator } from "ponder:schema";
+import { delegation, nodeHourly, slash, stakingBlock, stakingHourly, unbonding, validator, validatorBlock } from "ponder:schema";
 import { Hono } from "hono";
 import { and, asc, desc, eq, gte, inArray, lt, lte, sql } from "ponder";
 import { isAddress } from "viem";
@@ -13,6 +13,7 @@ import {
   isUnbonding,
   stakingRatios,
 } from "../../../lib/staking";
+import { lastClosedSecond } from "../../../lib/fees";
 import { OPG_DECIMALS } from "../../../lib/supply";
 import { hourOf } from "../../../lib/time";
 import {
@@ -31,7 +32,7 @@ import {
   timeParam,
 } from "../http";
 import { endpoint } from "../openapi";
-import { resolveAsOf } from "../asof";
+import { asOfParams, type BlockRef, resolveAsOf } from "../asof";
 import { rollupHourly } from "../rollup";
 import { supplyAt } from "../supply";
 
@@ -42,57 +43,44 @@ const latestStakingTime = (c: ApiContext) => c.var.asOf[stakingChain]?.timestamp
 /** Staked tokens are on the staking chain, supply on Base: each figure names the block it was read at. */
 const bothAsOf = (c: ApiContext) => ({ [stakingChain]: c.var.asOf[stakingChain], base: c.var.asOf.base });
 
-async function currentTotals() {
-  const [row] = await db.select().from(stakingTotals).limit(1);
-  return row ?? { totalStaked: 0n, validators: 0, jailedValidators: 0, delegators: 0, slashed: 0n };
-}
-
-/** Unbonding is decided at query time, so an entry stops counting the moment its completion time passes. */
-async function pendingUnbonding(at: number) {
+/**
+ * Unbonding at a block, decided at query time: entries opened by then whose completion time had not
+ * passed. An entry's balance is today's, so a cancellation after the block would already show.
+ */
+async function pendingUnbonding(at: BlockRef) {
   const rows = await db
     .select({ balance: unbonding.balance, completionTime: unbonding.completionTime })
     .from(unbonding)
-    .where(and(eq(unbonding.matured, false), gte(unbonding.completionTime, BigInt(at))));
+    .where(and(lte(unbonding.creationBlock, BigInt(at.block)), gte(unbonding.completionTime, BigInt(at.timestamp))));
   let total = 0n;
   let entries = 0;
   for (const row of rows) {
-    if (!isUnbonding(row.completionTime, at) || row.balance === 0n) continue;
+    if (!isUnbonding(row.completionTime, at.timestamp) || row.balance === 0n) continue;
     total += row.balance;
     entries++;
   }
   return { total, entries };
 }
 
-const stakingQuery = z.object({ at: timeParam.optional() });
+const EMPTY_STAKING = { totalStaked: 0n, validators: 0, jailedValidators: 0, delegators: 0, slashed: 0n };
 
-/** Staking as of a past time: the closing values of the last hourly buckets of both chains by then. */
-async function historicalStaking(c: ApiContext, at: number) {
-  const hour = hourOf(at);
-  const baseBlock = await resolveAsOf(c, "base", { at });
-  const [[stake], supply] = await Promise.all([
-    db.select().from(stakingHourly).where(lte(stakingHourly.id, hour)).orderBy(desc(stakingHourly.id)).limit(1),
-    supplyAt(baseBlock.block),
-  ]);
-  if (!stake) throw notFound("no staking had been indexed by then");
-  const { circulatingSupply, totalSupply } = supply;
-  return c.json({
-    totalStaked: stake.totalStaked.toString(),
-    unbonding: stake.unbonding.toString(),
-    validators: stake.validators,
-    delegators: stake.delegators,
-    stakingRatio: {
-      ...stakingRatios(stake.totalStaked, { circulatingSupply, totalSupply }),
-      numerator: "totalStaked",
-      denominators: { circulatingSupply: circulatingSupply.toString(), totalSupply: totalSupply.toString() },
-    },
-    decimals: OPG_DECIMALS,
-    granularity: "hour",
-    asOf: {
-      [stakingChain]: { block: Number(stake.lastBlock), timestamp: at },
-      base: baseBlock,
-    },
-  });
+async function stakingAt(block: number) {
+  const [row] = await db.select().from(stakingBlock).where(lte(stakingBlock.id, BigInt(block))).orderBy(desc(stakingBlock.id)).limit(1);
+  return row ?? null;
 }
+
+/**
+ * The staking chain's block, and Base's last block by that block's time: the supply the ratio divides
+ * by is the supply that existed when the stake did.
+ */
+async function resolveBoth(c: ApiContext, query: { at?: number; atBlock?: number }) {
+  const staking = await resolveAsOf(c, stakingChain, query);
+  const historical = query.at !== undefined || query.atBlock !== undefined;
+  const base = c.var.asOf.base ? await resolveAsOf(c, "base", historical ? { at: staking.timestamp } : {}) : null;
+  return { staking, base, historical };
+}
+
+const stakingQuery = z.object(asOfParams);
 
 endpoint({
   path: "/staking",
@@ -100,19 +88,20 @@ endpoint({
   summary: "Total staked, unbonding, validators, delegators, staking ratio of circulating and of total supply",
   description:
     "Ratios name their denominators (token supply, indexed on Base) and asOf gives each chain's block. " +
-    "With at=, the closing values of the last hourly buckets by then (granularity: hour).",
+    "With at= (a time) or atBlock= (a block of the staking chain), the state after that block, and the supply after Base's last block by its time.",
   query: stakingQuery,
-  notFound: "Nothing had been indexed by the requested time",
+  notFound: "Nothing had been indexed by the requested time or block",
 });
 staking.get("/staking", async (c: ApiContext) => {
   const query = parseQuery(c, stakingQuery);
-  if (query.at !== undefined) return historicalStaking(c, query.at);
-  const at = latestStakingTime(c);
-  const [totals, pending, supply] = await Promise.all([
-    currentTotals(),
-    pendingUnbonding(at),
-    c.var.asOf.base ? supplyAt(c.var.asOf.base.block) : null,
+  const asOf = await resolveBoth(c, query);
+  const [row, pending, supply] = await Promise.all([
+    stakingAt(asOf.staking.block),
+    pendingUnbonding(asOf.staking),
+    asOf.base ? supplyAt(asOf.base.block) : null,
   ]);
+  if (!row && asOf.historical) throw notFound("no staking had been indexed by then");
+  const totals = row ?? EMPTY_STAKING;
   const circulatingSupply = supply?.circulatingSupply ?? 0n;
   const totalSupply = supply?.totalSupply ?? 0n;
   return c.json({
@@ -129,7 +118,7 @@ staking.get("/staking", async (c: ApiContext) => {
       denominators: { circulatingSupply: circulatingSupply.toString(), totalSupply: totalSupply.toString() },
     },
     decimals: OPG_DECIMALS,
-    asOf: bothAsOf(c),
+    asOf: { [stakingChain]: asOf.staking, base: asOf.base },
   });
 });
 
@@ -224,31 +213,36 @@ const validatorsQuery = z.object({
   limit: limitParam(50, 500),
   cursor: z.string().optional(),
   format: formatParam,
+  ...asOfParams,
 });
 
 endpoint({
   path: "/staking/validators",
   tag: "staking",
   summary: "Validators sorted by stake, delegators, commission or creation (descending), with cursor pagination",
-  description: "Pass the answer's nextCursor (or, for CSV, the X-Next-Cursor header) as cursor= for the next page.",
+  description:
+    "Pass the answer's nextCursor (or, for CSV, the X-Next-Cursor header) as cursor= for the next page. " +
+    "With at= or atBlock=, each validator as it stood after that block.",
   query: validatorsQuery,
   csv: true,
 });
 staking.get("/staking/validators", async (c: ApiContext) => {
   const query = parseQuery(c, validatorsQuery);
+  const asOf = await resolveAsOf(c, stakingChain, query);
   const sort = SORTS[query.sort];
-  const key = sql`coalesce(${sort.column}, 0)`;
   const after = query.cursor ? decodeCursor(query.cursor) : null;
-  const rows = await db
-    .select()
-    .from(validator)
-    .where(
-      after
-        ? sql`(${key} < ${after.value}::numeric or (${key} = ${after.value}::numeric and ${validator.address} > ${after.address}))`
-        : undefined,
-    )
-    .orderBy(desc(key), asc(validator.address))
-    .limit(query.limit + 1);
+  const rows = query.at !== undefined || query.atBlock !== undefined
+    ? pageInMemory(await validatorsAt(asOf.block), sort.field, after, query.limit + 1)
+    : await db
+        .select()
+        .from(validator)
+        .where(
+          after
+            ? sql`(coalesce(${sort.column}, 0) < ${after.value}::numeric or (coalesce(${sort.column}, 0) = ${after.value}::numeric and ${validator.address} > ${after.address}))`
+            : undefined,
+        )
+        .orderBy(desc(sql`coalesce(${sort.column}, 0)`), asc(validator.address))
+        .limit(query.limit + 1);
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
   const nextCursor = rows.length > query.limit && last ? encodeCursor(String(last[sort.field] ?? 0), last.address) : null;
@@ -258,9 +252,49 @@ staking.get("/staking/validators", async (c: ApiContext) => {
     nextCursor,
     decimals: OPG_DECIMALS,
     commissionDecimals: 18,
-    asOf: c.var.asOf[stakingChain],
+    asOf,
   });
 });
+
+/** A validator row back from its snapshot, where bigints were kept as decimal strings. */
+function fromSnapshot(state: Record<string, string | number | boolean | null>): ValidatorRow {
+  const row = { ...state } as Record<string, unknown>;
+  for (const key of BIGINT_COLUMNS) if (typeof row[key] === "string") row[key] = BigInt(row[key] as string);
+  return row as ValidatorRow;
+}
+const BIGINT_COLUMNS = Object.entries(validator)
+  .filter(([, column]) => (column as { columnType?: string })?.columnType === "PgEvmBigint")
+  .map(([key]) => key);
+
+/** Every validator as it stood after `block`: each one's latest snapshot by then. */
+async function validatorsAt(block: number): Promise<ValidatorRow[]> {
+  const rows = await db
+    .selectDistinctOn([validatorBlock.address], { state: validatorBlock.state })
+    .from(validatorBlock)
+    .where(lte(validatorBlock.blockNumber, BigInt(block)))
+    .orderBy(validatorBlock.address, desc(validatorBlock.blockNumber));
+  return rows.map((row) => fromSnapshot(row.state));
+}
+
+async function validatorAt(address: `0x${string}`, block: number): Promise<ValidatorRow | null> {
+  const [row] = await db
+    .select({ state: validatorBlock.state })
+    .from(validatorBlock)
+    .where(and(eq(validatorBlock.address, address), lte(validatorBlock.blockNumber, BigInt(block))))
+    .orderBy(desc(validatorBlock.blockNumber))
+    .limit(1);
+  return row ? fromSnapshot(row.state) : null;
+}
+
+/** The same order and keyset cursor as the SQL path, over rows already in memory. */
+function pageInMemory(rows: ValidatorRow[], field: Sort extends never ? never : (typeof SORTS)[Sort]["field"], after: { value: string; address: string } | null, limit: number) {
+  const key = (row: ValidatorRow) => BigInt((row[field] as bigint | null) ?? 0n);
+  const sorted = rows.sort((x, y) => (key(x) === key(y) ? (x.address < y.address ? -1 : 1) : key(x) > key(y) ? -1 : 1));
+  const start = after
+    ? sorted.filter((row) => key(row) < BigInt(after.value) || (key(row) === BigInt(after.value) && row.address > after.address))
+    : sorted;
+  return start.slice(0, limit);
+}
 
 type Apr = { apr: number | null; rewards: string; averageStake: string; windowStart: number; windowEnd: number };
 
@@ -388,6 +422,7 @@ const nodeQuery = z.object({
   to: timeParam.optional(),
   limit: limitParam(25, 500),
   format: formatParam,
+  ...asOfParams,
 });
 
 endpoint({
@@ -403,9 +438,15 @@ endpoint({
 staking.get("/nodes/:address", async (c: ApiContext) => {
   const address = parseAddressParam(c.req.param("address") ?? "");
   const query = parseQuery(c, nodeQuery);
-  const [node] = await db.select().from(validator).where(eq(validator.address, address)).limit(1);
-  if (!node) throw notFound(`no validator ${address} has been indexed`);
-  const { from, to } = seriesRange(query, latestStakingTime(c));
+  const asOf = await resolveAsOf(c, stakingChain, query);
+  const historical = query.at !== undefined || query.atBlock !== undefined;
+  const node = historical
+    ? await validatorAt(address, asOf.block)
+    : (await db.select().from(validator).where(eq(validator.address, address)).limit(1))[0];
+  if (!node) throw notFound(`no validator ${address} had been indexed by block ${asOf.block}`);
+  // Series and APR read hourly buckets: as of a past block, only the hours that had closed by then.
+  const end = historical ? lastClosedSecond(asOf.timestamp) : asOf.timestamp;
+  const { from, to } = seriesRange({ ...query, to: query.to === undefined ? end : Math.min(query.to, end) }, end);
 
   const [series, delegations, slashes, aprs] = await Promise.all([
     rollupHourly({
@@ -427,14 +468,20 @@ staking.get("/nodes/:address", async (c: ApiContext) => {
         delegators: { column: nodeHourly.delegators, kind: "count" },
       },
     }),
+    historical
+      ? null
+      : db
+          .select({ delegator: delegation.delegator, amount: delegation.amount })
+          .from(delegation)
+          .where(and(eq(delegation.validator, address), sql`${delegation.amount} > 0`))
+          .orderBy(desc(delegation.amount), asc(delegation.delegator))
+          .limit(query.limit),
     db
-      .select({ delegator: delegation.delegator, amount: delegation.amount })
-      .from(delegation)
-      .where(and(eq(delegation.validator, address), sql`${delegation.amount} > 0`))
-      .orderBy(desc(delegation.amount), asc(delegation.delegator))
-      .limit(query.limit),
-    db.select().from(slash).where(eq(slash.validator, address)).orderBy(desc(slash.blockNumber)),
-    trailingAprs([node], latestStakingTime(c)),
+      .select()
+      .from(slash)
+      .where(and(eq(slash.validator, address), lte(slash.blockNumber, BigInt(asOf.block))))
+      .orderBy(desc(slash.blockNumber)),
+    trailingAprs([node], end),
   ]);
   if (query.format === "csv") return listResponse(c, "csv", series, {});
 
@@ -447,7 +494,7 @@ staking.get("/nodes/:address", async (c: ApiContext) => {
       poolDeposits: node.poolDeposits.toString(),
       trailing30d: aprs.get(address) ?? null,
     },
-    delegations: delegations.map((d) => ({ delegator: d.delegator, amount: d.amount.toString() })),
+    delegations: delegations?.map((d) => ({ delegator: d.delegator, amount: d.amount.toString() })) ?? null,
     slashes: slashes.map((s) => ({
       amount: s.amount.toString(),
       stakeBefore: s.stakeBefore.toString(),
@@ -458,6 +505,6 @@ staking.get("/nodes/:address", async (c: ApiContext) => {
     })),
     series: { interval: query.interval, from, to, data: series },
     decimals: OPG_DECIMALS,
-    asOf: c.var.asOf[stakingChain],
+    asOf,
   });
 });
