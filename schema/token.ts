@@ -9,7 +9,8 @@ export const account = onchainTable("account", (t) => ({
   lastBlock: t.bigint().notNull(),
   lastTimestamp: t.bigint().notNull(),
 }), (table) => ({
-  balanceIdx: index().on(table.balance),
+  // /holders/top walks it backward: ties ordered by address need no sort.
+  balanceIdx: index().on(table.balance, table.address),
 }));
 
 export const transfer = onchainTable("transfer", (t) => ({
@@ -22,8 +23,9 @@ export const transfer = onchainTable("transfer", (t) => ({
   transactionHash: t.hex().notNull(),
   logIndex: t.integer().notNull(),
 }), (table) => ({
-  fromIdx: index().on(table.from, table.blockNumber),
-  toIdx: index().on(table.to, table.blockNumber),
+  // An account's newest transfers, one backward walk per side (src/api/queries/token.ts).
+  fromIdx: index().on(table.from, table.blockNumber, table.logIndex),
+  toIdx: index().on(table.to, table.blockNumber, table.logIndex),
   txIdx: index().on(table.transactionHash),
 }));
 

@@ -129,16 +129,28 @@ async function queryAsOf(): Promise<AsOf> {
  * the indexer by this much, well inside the `max-age` they advertise.
  */
 export const AS_OF_TTL_MS = 250;
-let current: { value: Promise<AsOf>; expires: number } | null = null;
+let known: { value: AsOf; read: number } | null = null;
+let refreshing: Promise<AsOf> | null = null;
 
+function refreshAsOf(): Promise<AsOf> {
+  refreshing ??= queryAsOf()
+    .then((value) => {
+      known = { value, read: Date.now() };
+      return value;
+    })
+    .finally(() => (refreshing = null));
+  return refreshing;
+}
+
+/**
+ * The indexed position, never waiting for the database once it has been read: an expired value is
+ * still answered while one refresh runs, so /status and every cached answer stay fast when a slow
+ * query holds the database (PGlite runs one query at a time).
+ */
 export function readAsOf(): Promise<AsOf> {
-  const now = Date.now();
-  if (!current || current.expires <= now) {
-    const value = queryAsOf();
-    current = { value, expires: now + AS_OF_TTL_MS };
-    value.catch(() => (current = null));
-  }
-  return current.value;
+  if (!known) return refreshAsOf();
+  if (Date.now() - known.read >= AS_OF_TTL_MS) refreshAsOf().catch(() => {});
+  return Promise.resolve(known.value);
 }
 
 type Env = { Variables: { asOf: AsOf } };

@@ -1,7 +1,7 @@
 import { db } from "ponder:api";
-import { account, tokenHourly, tokenSupply, transfer } from "ponder:schema";
+import { account, tokenHourly, tokenSupply } from "ponder:schema";
 import { Hono } from "hono";
-import { desc, eq, gt, inArray, lte, or } from "ponder";
+import { desc, eq, inArray, lte } from "ponder";
 import { z } from "zod";
 import { appConfig } from "../../../lib/env";
 import { formatUnits, OPG_DECIMALS, OPG_MAX_SUPPLY } from "../../../lib/supply";
@@ -20,6 +20,7 @@ import {
   timeParam,
 } from "../http";
 import { endpoint } from "../openapi";
+import { recentTransfers, topHolders } from "../queries/token";
 import { rollupHourly } from "../rollup";
 
 export const token = new Hono<{ Variables: { asOf: import("../http").AsOf } }>();
@@ -159,12 +160,7 @@ token.get("/holders/top", async (c: ApiContext) => {
   const query = parseQuery(c, holdersQuery);
   const [supply, rows] = await Promise.all([
     currentSupply(),
-    db
-      .select({ address: account.address, balance: account.balance, lastTimestamp: account.lastTimestamp })
-      .from(account)
-      .where(gt(account.balance, 0n))
-      .orderBy(desc(account.balance), account.address)
-      .limit(query.limit),
+    topHolders(db, query.limit),
   ]);
   const labels = new Map<string, string>(appConfig.nonCirculating.map((entry) => [entry.address, entry.label]));
   const data = rows.map((row, index) => ({
@@ -196,12 +192,7 @@ token.get("/accounts/:address", async (c: ApiContext) => {
   const query = parseQuery(c, accountQuery);
   const [row] = await db.select().from(account).where(eq(account.address, address)).limit(1);
   if (!row) throw notFound(`no transfers of OPG to or from ${address} have been indexed`);
-  const recent = await db
-    .select()
-    .from(transfer)
-    .where(or(eq(transfer.from, address), eq(transfer.to, address)))
-    .orderBy(desc(transfer.blockNumber), desc(transfer.logIndex))
-    .limit(query.limit);
+  const recent = await recentTransfers(db, address, query.limit);
   const label = appConfig.nonCirculating.find((entry) => entry.address === address)?.label ?? null;
   return c.json({
     address,
