@@ -54,8 +54,9 @@ export const tokenSupply = onchainTable("token_supply", (t) => ({
   lastTimestamp: t.bigint().notNull(),
 }));
 
-/** Hourly snapshot; id is the hour number (unix seconds / 3600). Closing values and per-hour flows side by side. */
-export const tokenHourly = onchainTable("token_hourly", (t) => ({
+/** Snapshot columns shared by the hourly and daily tables: closing values and per-period flows side by side. */
+type ColumnBuilders = Parameters<Extract<Parameters<typeof onchainTable>[1], (...args: never[]) => unknown>>[0];
+const snapshotColumns = (t: ColumnBuilders) => ({
   id: t.integer().primaryKey(),
   timestamp: t.bigint().notNull(),
   totalSupply: t.bigint().notNull(),
@@ -66,4 +67,10 @@ export const tokenHourly = onchainTable("token_hourly", (t) => ({
   minted: t.bigint().notNull(),
   burned: t.bigint().notNull(),
   lastBlock: t.bigint().notNull(),
-}));
+});
+
+/** Hourly snapshot; id is the hour number (unix seconds / 3600). */
+export const tokenHourly = onchainTable("token_hourly", snapshotColumns);
+
+/** Daily snapshot; id is the day number (unix seconds / 86400): day, week and month series read 24 times fewer rows. */
+export const tokenDaily = onchainTable("token_daily", snapshotColumns);

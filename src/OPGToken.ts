@@ -3,7 +3,7 @@ import { approval, tokenSupply, transfer } from "ponder:schema";
 import { appConfig } from "../lib/env";
 import { circulatingSupply, holderDelta, isBurn, isMint } from "../lib/supply";
 import { offerTransferToSettlements } from "./entities/fees";
-import { changeBalance, getOrCreateSupply, recordTokenHour, SUPPLY_ID } from "./entities/token";
+import { changeBalance, getOrCreateSupply, recordTokenPeriods, SUPPLY_ID } from "./entities/token";
 
 const nonCirculating = new Set(appConfig.nonCirculating.map((entry) => entry.address.toLowerCase()));
 const feesIndexed = appConfig.x402 !== null;
@@ -53,7 +53,7 @@ ponder.on("OPGToken:Transfer", async ({ event, context }) => {
     lastTimestamp: event.block.timestamp,
   });
 
-  await recordTokenHour(db, updated, { amount: value, minted, burned }, event);
+  await recordTokenPeriods(db, updated, { amount: value, minted, burned }, event);
 
   if (feesIndexed) {
     await offerTransferToSettlements(db, event.transaction.hash, {

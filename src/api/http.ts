@@ -153,6 +153,24 @@ export function readAsOf(): Promise<AsOf> {
   return Promise.resolve(known.value);
 }
 
+/**
+ * Memoizes a read of current state per indexed position: every request that sees one position
+ * shares one query, so varied URLs (which miss the response cache) do not each re-read the same row.
+ */
+export function perPosition<T>(read: () => Promise<T>): (asOf: AsOf) => Promise<T> {
+  let last: { asOf: AsOf; value: Promise<T> } | null = null;
+  return (asOf) => {
+    if (last?.asOf !== asOf) {
+      const value = read();
+      last = { asOf, value };
+      value.catch(() => {
+        if (last?.value === value) last = null;
+      });
+    }
+    return last.value;
+  };
+}
+
 type Env = { Variables: { asOf: AsOf } };
 
 type CachedResponse = { status: number; headers: [string, string][]; body: ArrayBuffer; expires: number };

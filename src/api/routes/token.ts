@@ -1,5 +1,5 @@
 import { db } from "ponder:api";
-import { account, tokenHourly, tokenSupply } from "ponder:schema";
+import { account, tokenDaily, tokenHourly, tokenSupply } from "ponder:schema";
 import { Hono } from "hono";
 import { desc, eq, inArray, lte } from "ponder";
 import { z } from "zod";
@@ -15,6 +15,7 @@ import {
   notFound,
   parseAddressParam,
   parseQuery,
+  perPosition,
   seriesQuery,
   seriesRange,
   timeParam,
@@ -36,12 +37,12 @@ const emptySupply = {
   lastTimestamp: 0n,
 };
 
-async function currentSupply() {
+const currentSupply = perPosition(async () => {
   const [row] = await db.select().from(tokenSupply).limit(1);
   return row ?? emptySupply;
-}
+});
 
-async function nonCirculatingBreakdown() {
+const nonCirculatingBreakdown = perPosition(async () => {
   if (appConfig.nonCirculating.length === 0) return [];
   const rows = await db
     .select({ address: account.address, balance: account.balance })
@@ -53,7 +54,7 @@ async function nonCirculatingBreakdown() {
     address,
     balance: (balances.get(address) ?? 0n).toString(),
   }));
-}
+});
 
 const supplyQuery = z.object({
   at: timeParam.optional(),
@@ -95,7 +96,7 @@ token.get("/supply", async (c: ApiContext) => {
     });
   }
 
-  const [supply, nonCirculating] = await Promise.all([currentSupply(), nonCirculatingBreakdown()]);
+  const [supply, nonCirculating] = await Promise.all([currentSupply(c.var.asOf), nonCirculatingBreakdown(c.var.asOf)]);
   return c.json({
     maxSupply: OPG_MAX_SUPPLY.toString(),
     totalSupply: supply.totalSupply.toString(),
@@ -112,8 +113,8 @@ token.get("/supply", async (c: ApiContext) => {
 /** Plain whole-OPG numbers, the form coin listing sites poll. */
 endpoint({ path: "/supply/total", tag: "supply", summary: "Total supply as plain text, whole OPG", text: true });
 endpoint({ path: "/supply/circulating", tag: "supply", summary: "Circulating supply as plain text, whole OPG", text: true });
-token.get("/supply/total", async (c) => c.text(formatUnits((await currentSupply()).totalSupply)));
-token.get("/supply/circulating", async (c) => c.text(formatUnits((await currentSupply()).circulatingSupply)));
+token.get("/supply/total", async (c) => c.text(formatUnits((await currentSupply(c.var.asOf)).totalSupply)));
+token.get("/supply/circulating", async (c) => c.text(formatUnits((await currentSupply(c.var.asOf)).circulatingSupply)));
 
 endpoint({
   path: "/supply/history",
@@ -126,23 +127,25 @@ token.get("/supply/history", async (c: ApiContext) => {
   const query = parseQuery(c, seriesQuery);
   const latest = c.var.asOf.base?.timestamp ?? Math.floor(Date.now() / 1000);
   const { from, to } = seriesRange(query, latest);
+  const table = query.interval === "hour" ? tokenHourly : tokenDaily;
   const data = await rollupHourly({
-    table: tokenHourly,
-    id: tokenHourly.id,
+    table,
+    id: table.id,
+    bucket: query.interval === "hour" ? "hour" : "day",
     interval: query.interval,
     from,
     to,
     startAtFirstData: query.from === undefined,
     flows: {
-      transferCount: { column: tokenHourly.transferCount, kind: "count" },
-      transferVolume: { column: tokenHourly.transferVolume, kind: "amount" },
-      minted: { column: tokenHourly.minted, kind: "amount" },
-      burned: { column: tokenHourly.burned, kind: "amount" },
+      transferCount: { column: table.transferCount, kind: "count" },
+      transferVolume: { column: table.transferVolume, kind: "amount" },
+      minted: { column: table.minted, kind: "amount" },
+      burned: { column: table.burned, kind: "amount" },
     },
     closing: {
-      totalSupply: { column: tokenHourly.totalSupply, kind: "amount" },
-      circulatingSupply: { column: tokenHourly.circulatingSupply, kind: "amount" },
-      holders: { column: tokenHourly.holders, kind: "count" },
+      totalSupply: { column: table.totalSupply, kind: "amount" },
+      circulatingSupply: { column: table.circulatingSupply, kind: "amount" },
+      holders: { column: table.holders, kind: "count" },
     },
   });
   return listResponse(c, query.format, data, {
@@ -159,7 +162,7 @@ endpoint({ path: "/holders/top", tag: "supply", summary: "The largest OPG balanc
 token.get("/holders/top", async (c: ApiContext) => {
   const query = parseQuery(c, holdersQuery);
   const [supply, rows] = await Promise.all([
-    currentSupply(),
+    currentSupply(c.var.asOf),
     topHolders(db, query.limit),
   ]);
   const labels = new Map<string, string>(appConfig.nonCirculating.map((entry) => [entry.address, entry.label]));
