@@ -174,14 +174,30 @@ export function perPosition<T>(read: () => Promise<T>): (asOf: AsOf) => Promise<
 type Env = { Variables: { asOf: AsOf } };
 
 type CachedResponse = { status: number; headers: [string, string][]; body: ArrayBuffer; expires: number };
-const RESPONSE_CACHE_SIZE = 2000;
+/**
+ * The cache is bounded in bytes, not entries: it shares the indexer's process, and 2,000 answers of
+ * /holders/top?limit=1000 (150 kB each) would hold 300 MB.
+ */
+const RESPONSE_CACHE_BYTES = 32 * 1024 * 1024;
 /** A reorg can replace a block by another at the same height and second, leaving the ETag unchanged: bound the staleness. */
 const RESPONSE_CACHE_MS = 2000;
 const responses = new Map<string, CachedResponse>();
+let cachedBytes = 0;
 
 function remember(etag: string, response: CachedResponse) {
-  if (responses.size >= RESPONSE_CACHE_SIZE) responses.delete(responses.keys().next().value!);
+  if (response.body.byteLength > RESPONSE_CACHE_BYTES / 16) return;
+  const replaced = responses.get(etag);
+  if (replaced) {
+    cachedBytes -= replaced.body.byteLength;
+    responses.delete(etag);
+  }
+  while (cachedBytes + response.body.byteLength > RESPONSE_CACHE_BYTES) {
+    const [oldest, entry] = responses.entries().next().value!;
+    cachedBytes -= entry.body.byteLength;
+    responses.delete(oldest);
+  }
   responses.set(etag, response);
+  cachedBytes += response.body.byteLength;
 }
 
 /**
