@@ -1,12 +1,18 @@
 /** Bucketing rules shared by handlers (write time) and the API (roll-ups): one place for each. */
 
 export const SECONDS_PER_HOUR = 3600;
+export const SECONDS_PER_DAY = 86_400;
 export const INTERVALS = ["hour", "day", "week", "month"] as const;
 export type Interval = (typeof INTERVALS)[number];
 
 /** Hourly bucket id: whole hours since the unix epoch. */
 export function hourOf(timestamp: bigint | number): number {
   return Math.floor(Number(timestamp) / SECONDS_PER_HOUR);
+}
+
+/** Daily bucket id: whole UTC days since the unix epoch. */
+export function dayOf(timestamp: bigint | number): number {
+  return Math.floor(Number(timestamp) / SECONDS_PER_DAY);
 }
 
 /** Start (unix seconds, UTC) of the period containing `timestamp`; weeks start on Monday as in ISO 8601 and Postgres. */

@@ -9,7 +9,8 @@ export const account = onchainTable("account", (t) => ({
   lastBlock: t.bigint().notNull(),
   lastTimestamp: t.bigint().notNull(),
 }), (table) => ({
-  balanceIdx: index().on(table.balance),
+  // /holders/top walks it backward: ties ordered by address need no sort.
+  balanceIdx: index().on(table.balance, table.address),
 }));
 
 export const transfer = onchainTable("transfer", (t) => ({
@@ -22,8 +23,9 @@ export const transfer = onchainTable("transfer", (t) => ({
   transactionHash: t.hex().notNull(),
   logIndex: t.integer().notNull(),
 }), (table) => ({
-  fromIdx: index().on(table.from, table.blockNumber),
-  toIdx: index().on(table.to, table.blockNumber),
+  // An account's newest transfers, one backward walk per side (src/api/queries/token.ts).
+  fromIdx: index().on(table.from, table.blockNumber, table.logIndex),
+  toIdx: index().on(table.to, table.blockNumber, table.logIndex),
   txIdx: index().on(table.transactionHash),
 }));
 
@@ -53,8 +55,9 @@ export const tokenSupply = onchainTable("token_supply", (t) => ({
   lastTimestamp: t.bigint().notNull(),
 }));
 
-/** Hourly snapshot; id is the hour number (unix seconds / 3600). Closing values and per-hour flows side by side. */
-export const tokenHourly = onchainTable("token_hourly", (t) => ({
+/** Snapshot columns shared by the hourly and daily tables: closing values and per-period flows side by side. */
+type ColumnBuilders = Parameters<Extract<Parameters<typeof onchainTable>[1], (...args: never[]) => unknown>>[0];
+const snapshotColumns = (t: ColumnBuilders) => ({
   id: t.integer().primaryKey(),
   timestamp: t.bigint().notNull(),
   totalSupply: t.bigint().notNull(),
@@ -64,7 +67,13 @@ export const tokenHourly = onchainTable("token_hourly", (t) => ({
   minted: t.bigint().notNull(),
   burned: t.bigint().notNull(),
   lastBlock: t.bigint().notNull(),
-}));
+});
+
+/** Hourly snapshot; id is the hour number (unix seconds / 3600). */
+export const tokenHourly = onchainTable("token_hourly", snapshotColumns);
+
+/** Daily snapshot; id is the day number (unix seconds / 86400): day, week and month series read 24 times fewer rows. */
+export const tokenDaily = onchainTable("token_daily", snapshotColumns);
 
 /**
  * The supply after each block in which a transfer happened; id is the block number. "The supply as of

@@ -1,135 +1,181 @@
 /**
- * `npm run bench`: figures, not pass/fail. In one run, on one devnet:
- *   1. backfill throughput of opg-indexer against a bare Ponder app (bench/baseline) that only
- *      inserts the same raw transfers, so the ratio is the cost of the derived state;
- *   2. API latency of the summary and trend endpoints under 50 concurrent connections (autocannon);
- *   3. how a trend query's latency grows when the events behind it grow tenfold.
+ * `npm run bench -- --events N`: figures, not pass/fail (docs/performance.md explains them).
+ *   1. builds (or reloads) a chain of N OPG transfers over 90 days;
+ *   2. backfills it with a bare Ponder app (bench/baseline, raw inserts only) and with opg-indexer in
+ *      alternating rounds on PGlite, recording time and peak RSS;
+ *   3. loads every summary, entity and series route at 50 connections, uncached and warm, on PGlite
+ *      (`ponder start`) and on PostgreSQL (`ponder serve` over a database `ponder start` filled);
+ *   4. prints the table and writes docs/performance.md.
  *
- *   --transfers N     token transfers in the backfill (default 20000)
- *   --seconds S       autocannon duration per endpoint (default 5)
+ *   --events N      OPG transfer events, the mint included (default 20000)
+ *   --seconds S     autocannon duration per route and mode (default 5)
+ *   --rounds R      alternating backfill rounds (default 2)
+ *   --backends L    pglite,postgres (default both); PostgreSQL at BENCH_DATABASE_URL or DATABASE_URL
+ *   --docs PATH     where to write the report (default docs/performance.md; "none" to skip)
  */
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import autocannon from "autocannon";
-import { TREASURY } from "../test/harness/accounts";
-import { startDevnet, type Devnet } from "../test/harness/devnet";
-import { Indexer, projectRoot } from "../test/harness/indexer";
-import { Random } from "../test/harness/random";
-import { holder, TokenTraffic } from "../test/harness/simulate/token";
-import { OPG_MAX_SUPPLY } from "../lib/supply";
+import { createDatabase, Indexer, projectRoot } from "../test/harness/indexer";
+import { type BenchChain, benchChain } from "./bench/chain";
+import { type Figures, measure, type Route, statusWhile } from "./bench/load";
+import { machine, report } from "./bench/report";
 
 const { values } = parseArgs({
-  options: { transfers: { type: "string", default: "20000" }, seconds: { type: "string", default: "5" } },
+  options: {
+    events: { type: "string", default: "20000" },
+    seconds: { type: "string", default: "5" },
+    rounds: { type: "string", default: "2" },
+    backends: { type: "string", default: "pglite,postgres" },
+    docs: { type: "string", default: "docs/performance.md" },
+  },
 });
-const transfers = Number(values.transfers);
+const events = Number(values.events);
 const seconds = Number(values.seconds);
-if (!Number.isInteger(transfers) || transfers < 100) throw new Error(`--transfers must be an integer ≥ 100 (got ${values.transfers})`);
+const rounds = Number(values.rounds);
+const backends = values.backends.split(",");
+if (!Number.isInteger(events) || events < 100) throw new Error(`--events must be an integer ≥ 100 (got ${values.events})`);
 if (!Number.isFinite(seconds) || seconds <= 0) throw new Error(`--seconds must be positive (got ${values.seconds})`);
+if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a positive integer (got ${values.rounds})`);
+if (!backends.every((b) => b === "pglite" || b === "postgres")) throw new Error(`--backends takes pglite and/or postgres (got ${values.backends})`);
+const postgresUrl = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 
-const PER_BLOCK = 200;
-const log = (message: string) => console.error(`[bench] ${message}`);
+const log = (message: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
 
-/** Lays down `count` transfers, PER_BLOCK to a block, ten minutes of chain time apart. */
-async function addTransfers(devnet: Devnet, traffic: TokenTraffic, random: Random, count: number) {
-  for (let sent = 0; sent < count; sent += PER_BLOCK) {
-    for (let n = 0; n < Math.min(PER_BLOCK, count - sent); n++) {
-      await traffic.transfer(TREASURY, holder(random.int(0, 999)), BigInt(random.int(1, 1_000_000)));
-    }
-    devnet.base.advance(600);
-    await devnet.base.mine();
-  }
+/** Peak resident memory of a process so far, from the kernel's high-water mark. */
+function peakRssMb(pid: number): number {
+  const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  return match ? Math.round(Number(match[1]) / 1024) : NaN;
 }
 
-/** Time from the API answering to the indexer reaching the chain head: the backfill alone, not the build. */
-async function timeBackfill(devnet: Devnet, root: string | undefined) {
-  const indexer = await Indexer.start(devnet.env, { root });
+/** Starts an indexer and waits for the chain head, reporting progress every 10 s. */
+async function backfill(chain: BenchChain, label: string, options: Parameters<typeof Indexer.start>[1]) {
+  const head = Number(await chain.base.blockNumber());
+  const indexer = await Indexer.start(chain.env, { ...options, logLevel: "error" });
   const started = performance.now();
-  await indexer.waitForBlocks({ base: await devnet.base.blockNumber() }, 1_800_000);
-  return { indexer, seconds: (performance.now() - started) / 1000 };
-}
-
-async function load(url: string) {
-  const result = await autocannon({ url, connections: 50, duration: seconds });
-  return { p50: result.latency.p50, p99: result.latency.p99, rps: Math.round(result.requests.average), non2xx: result.non2xx };
-}
-
-async function medianLatency(url: string, samples = 50) {
-  const times: number[] = [];
-  for (let i = 0; i < samples; i++) {
-    const started = performance.now();
-    const response = await fetch(url);
-    await response.arrayBuffer();
-    times.push(performance.now() - started);
+  const ticker = setInterval(() => {
+    indexer
+      .status()
+      .then((status) => log(`${label}: block ${status.base?.block.number ?? 0}/${head}, ${((performance.now() - started) / 1000).toFixed(0)} s`))
+      .catch(() => {});
+  }, 10_000);
+  try {
+    await indexer.waitForBlocks({ base: head }, 3 * 3_600_000);
+  } finally {
+    clearInterval(ticker);
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(samples / 2)]!;
+  const secondsTaken = (performance.now() - started) / 1000;
+  return { indexer, seconds: secondsTaken, rssMb: peakRssMb(indexer.pid) };
 }
 
-const devnet = await startDevnet();
-const random = new Random(99);
-const traffic = new TokenTraffic(devnet, random, 0);
-traffic.balances.set(TREASURY, OPG_MAX_SUPPLY);
-
-try {
-  const tenth = Math.floor(transfers / 10);
-  log(`laying down ${tenth} transfers`);
-  await addTransfers(devnet, traffic, random, tenth);
-
-  const rows: string[][] = [];
-  const small = await timeBackfill(devnet, undefined);
-  const historyUrl = `${small.indexer.url}/api/v1/supply/history?interval=day&from=0`;
-  const trendSmall = await medianLatency(historyUrl);
-  await small.indexer.stop();
-
-  log(`laying down ${transfers - tenth} more (total ${transfers})`);
-  await addTransfers(devnet, traffic, random, transfers - tenth);
-
-  // Alternating rounds, best of each: one run on a shared 2-core machine swings by a quarter.
-  const best = { baseline: Infinity, ours: Infinity };
-  let ours!: Awaited<ReturnType<typeof timeBackfill>>;
-  for (let round = 1; round <= 2; round++) {
-    log(`baseline backfill, round ${round}`);
-    const baseline = await timeBackfill(devnet, path.join(projectRoot, "bench/baseline"));
-    await baseline.indexer.stop();
-    best.baseline = Math.min(best.baseline, baseline.seconds);
-    log(`opg-indexer backfill, round ${round}`);
-    if (round > 1) await ours.indexer.stop();
-    ours = await timeBackfill(devnet, undefined);
-    best.ours = Math.min(best.ours, ours.seconds);
-  }
-
-  const events = transfers + 1;
-  rows.push(["backfill, bare Ponder (raw inserts), best of 2", `${best.baseline.toFixed(1)} s`, `${Math.round(events / best.baseline)} events/s`, "1.00"]);
-  rows.push(["backfill, opg-indexer, best of 2", `${best.ours.toFixed(1)} s`, `${Math.round(events / best.ours)} events/s`, (best.ours / best.baseline).toFixed(2)]);
-
-  const trendLarge = await medianLatency(`${ours.indexer.url}/api/v1/supply/history?interval=day&from=0`);
-  rows.push([`trend query, ${tenth + 1} events (median)`, `${trendSmall.toFixed(2)} ms`, "", "1.00"]);
-  rows.push([`trend query, ${events} events (median)`, `${trendLarge.toFixed(2)} ms`, "", (trendLarge / trendSmall).toFixed(2)]);
-
-  const endpoints = [
-    "/api/v1/supply",
-    "/api/v1/supply/total",
-    "/api/v1/supply/history?interval=day",
-    "/api/v1/holders/top?limit=20",
-    "/api/v1/fees/summary?window=7d",
-    "/api/v1/fees/trends?interval=day",
-    "/api/v1/staking",
-    "/api/v1/verification/status",
+function routes(chain: BenchChain): Route[] {
+  const end = chain.meta.genesisTimestamp + chain.meta.days * 86_400;
+  const holder = (n: number) => `0x${(0x100000 + (n % chain.meta.holders)).toString(16).padStart(40, "0")}`;
+  const v1 = "/api/v1";
+  return [
+    { name: "/supply", kind: "summary", path: (n) => `${v1}/supply?_=${n}` },
+    { name: "/supply/total", kind: "summary", path: (n) => `${v1}/supply/total?_=${n}` },
+    { name: "/supply?at= (past hour)", kind: "summary", path: (n) => `${v1}/supply?at=${end - (n % 2_000_000)}` },
+    { name: "/fees/summary?window=7d", kind: "summary", path: (n) => `${v1}/fees/summary?window=7d&_=${n}` },
+    { name: "/staking", kind: "summary", path: (n) => `${v1}/staking?_=${n}` },
+    { name: "/verification/status", kind: "summary", path: (n) => `${v1}/verification/status?_=${n}` },
+    { name: "/holders/top?limit=100", kind: "entity", path: (n) => `${v1}/holders/top?limit=100&_=${n}` },
+    { name: "/accounts/:busy (limit 25)", kind: "entity", path: (n) => `${v1}/accounts/${chain.meta.busyAccount}?_=${n}` },
+    { name: "/accounts/:any holder", kind: "entity", path: (n) => `${v1}/accounts/${holder(n * 7919)}` },
+    { name: "/staking/validators", kind: "entity", path: (n) => `${v1}/staking/validators?_=${n}` },
+    { name: "/fees/payers/top", kind: "entity", path: (n) => `${v1}/fees/payers/top?_=${n}` },
+    { name: "GraphQL top-100 accounts", kind: "entity", path: () => "/graphql", body: (n) => JSON.stringify({ query: `{ accounts(orderBy: "balance", orderDirection: "desc", limit: 100) { items { address balance } } }`, variables: { n } }) },
+    { name: "/supply/history?interval=day (90 d)", kind: "series", path: (n) => `${v1}/supply/history?interval=day&from=${end - 90 * 86_400 + (n % 3600)}&to=${end}` },
+    { name: "/supply/history?interval=hour (30 d)", kind: "series", path: (n) => `${v1}/supply/history?interval=hour&from=${end - 30 * 86_400 + (n % 3600)}&to=${end}` },
+    { name: "/supply/history?interval=week", kind: "series", path: (n) => `${v1}/supply/history?interval=week&from=${end - 90 * 86_400 + (n % 3600)}&to=${end}` },
+    { name: "/fees/trends?interval=day", kind: "series", path: (n) => `${v1}/fees/trends?interval=day&from=${end - 30 * 86_400 + (n % 3600)}&to=${end}` },
+    { name: "/staking/history?interval=day", kind: "series", path: (n) => `${v1}/staking/history?interval=day&from=${end - 30 * 86_400 + (n % 3600)}&to=${end}` },
+    { name: "/verification/history?interval=day", kind: "series", path: (n) => `${v1}/verification/history?interval=day&from=${end - 30 * 86_400 + (n % 3600)}&to=${end}` },
+    { name: "/status", kind: "status", path: (n) => `${v1}/status?_=${n}` },
   ];
-  for (const endpoint of endpoints) {
-    const probe = await ours.indexer.get(endpoint);
-    if (probe.status !== 200) continue;
-    const figures = await load(`${ours.indexer.url}${endpoint}`);
-    rows.push([`GET ${endpoint} (50 conn)`, `p50 ${figures.p50} ms, p99 ${figures.p99} ms`, `${figures.rps} req/s`, figures.non2xx ? `${figures.non2xx} non-2xx` : ""]);
-  }
-  await ours.indexer.stop();
+}
 
-  const header = ["measure", "time", "rate", "ratio"];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]) => `| ${cells.map((cell, i) => cell.padEnd(widths[i]!)).join(" | ")} |`;
-  console.log(line(header));
-  console.log(`|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`);
-  for (const row of rows) console.log(line(row));
+export type LatencyRow = { backend: string; route: Route; uncached: Figures; warm: Figures };
+
+async function latencies(backend: string, indexer: Indexer, chain: BenchChain): Promise<LatencyRow[]> {
+  const rows: LatencyRow[] = [];
+  const all = routes(chain);
+  for (const [i, route] of all.entries()) {
+    const probe = await fetch(`${indexer.url}${route.path(0)}`, route.body ? { method: "POST", body: route.body(0), headers: { "content-type": "application/json" } } : {});
+    if (probe.status !== 200) {
+      log(`${backend}: skipping ${route.name}, it answered ${probe.status}: ${(await probe.text()).slice(0, 200)}`);
+      continue;
+    }
+    log(`${backend}: route ${i + 1}/${all.length} ${route.name}`);
+    const uncached = await measure(indexer.url, route, "uncached", seconds);
+    const warm = await measure(indexer.url, route, "warm", seconds);
+    rows.push({ backend, route, uncached, warm });
+  }
+  return rows;
+}
+
+/** /status read one at a time while the busiest account is loaded uncached at 50 connections. */
+async function statusUnderLoad(indexer: Indexer, chain: BenchChain) {
+  const busy = routes(chain).find((route) => route.name.startsWith("/accounts/:busy"))!;
+  return statusWhile(indexer.url, measure(indexer.url, busy, "uncached", seconds));
+}
+
+const chain = await benchChain(events, log);
+const load = { start: machine() };
+const backfills: { label: string; seconds: number; rssMb: number }[] = [];
+const latencyRows: LatencyRow[] = [];
+const statusProbes: Record<string, { max: number; samples: number }> = {};
+try {
+  if (backends.includes("pglite")) {
+    let ours: Indexer | undefined;
+    for (let round = 1; round <= rounds; round++) {
+      log(`PGlite round ${round}/${rounds}: bare Ponder`);
+      const baseline = await backfill(chain, "bare Ponder", { root: path.join(projectRoot, "bench/baseline") });
+      await baseline.indexer.stop();
+      backfills.push({ label: "bare Ponder, PGlite", seconds: baseline.seconds, rssMb: baseline.rssMb });
+      log(`PGlite round ${round}/${rounds}: opg-indexer`);
+      await ours?.stop();
+      const run = await backfill(chain, "opg-indexer", {});
+      backfills.push({ label: "opg-indexer, PGlite", seconds: run.seconds, rssMb: run.rssMb });
+      ours = run.indexer;
+    }
+    latencyRows.push(...(await latencies("PGlite", ours!, chain)));
+    statusProbes.PGlite = await statusUnderLoad(ours!, chain);
+    await ours!.stop();
+  }
+  if (backends.includes("postgres")) {
+    const database = await createDatabase(postgresUrl);
+    try {
+      log("PostgreSQL: opg-indexer backfill (ponder start)");
+      const run = await backfill(chain, "opg-indexer", { databaseUrl: database.url });
+      await run.indexer.stop();
+      backfills.push({ label: "opg-indexer, PostgreSQL", seconds: run.seconds, rssMb: run.rssMb });
+      log("PostgreSQL: ponder serve");
+      const server = await Indexer.start(chain.env, { databaseUrl: database.url, command: "serve", logLevel: "error" });
+      try {
+        latencyRows.push(...(await latencies("PostgreSQL (serve)", server, chain)));
+        statusProbes["PostgreSQL (serve)"] = await statusUnderLoad(server, chain);
+      } finally {
+        await server.stop();
+      }
+    } finally {
+      await database.drop();
+    }
+  }
 } finally {
-  await devnet.stop();
+  await chain.stop();
+}
+
+const text = report({ events, seconds, rounds, meta: chain.meta, load: { ...load, end: machine() }, backfills, latencyRows, statusProbes });
+console.log(text.table);
+if (values.docs !== "none") {
+  // Only the measured block is replaced: the analysis around it is written by hand.
+  const file = path.resolve(projectRoot, values.docs);
+  const START = "<!-- bench:start -->";
+  const END = "<!-- bench:end -->";
+  const current = existsSync(file) ? readFileSync(file, "utf8") : `# Performance\n\n${START}\n${END}\n`;
+  const [before, rest] = current.split(START);
+  const after = rest?.split(END)[1] ?? "\n";
+  writeFileSync(file, `${before}${START}\n${text.generated}\n${END}${after}`);
+  log(`wrote ${values.docs}`);
 }

@@ -3,7 +3,7 @@ import { approval, tokenSupply, transfer } from "ponder:schema";
 import { appConfig } from "../lib/env";
 import { holderDelta, isBurn, isMint } from "../lib/supply";
 import { offerTransferToSettlements } from "./entities/fees";
-import { changeBalance, getOrCreateSupply, recordSupplyBlock, recordTokenHour, SUPPLY_ID } from "./entities/token";
+import { changeBalance, getOrCreateSupply, recordSupplyBlock, recordTokenPeriods, SUPPLY_ID } from "./entities/token";
 
 const feesIndexed = appConfig.x402 !== null;
 
@@ -50,7 +50,7 @@ ponder.on("OPGToken:Transfer", async ({ event, context }) => {
   });
 
   await recordSupplyBlock(db, updated, event);
-  await recordTokenHour(db, updated, { amount: value, minted, burned }, event);
+  await recordTokenPeriods(db, updated, { amount: value, minted, burned }, event);
 
   if (feesIndexed) {
     await offerTransferToSettlements(db, event.transaction.hash, {

@@ -129,29 +129,75 @@ async function queryAsOf(): Promise<AsOf> {
  * the indexer by this much, well inside the `max-age` they advertise.
  */
 export const AS_OF_TTL_MS = 250;
-let current: { value: Promise<AsOf>; expires: number } | null = null;
+let known: { value: AsOf; read: number } | null = null;
+let refreshing: Promise<AsOf> | null = null;
 
+function refreshAsOf(): Promise<AsOf> {
+  refreshing ??= queryAsOf()
+    .then((value) => {
+      known = { value, read: Date.now() };
+      return value;
+    })
+    .finally(() => (refreshing = null));
+  return refreshing;
+}
+
+/**
+ * The indexed position, never waiting for the database once it has been read: an expired value is
+ * still answered while one refresh runs, so /status and every cached answer stay fast when a slow
+ * query holds the database (PGlite runs one query at a time).
+ */
 export function readAsOf(): Promise<AsOf> {
-  const now = Date.now();
-  if (!current || current.expires <= now) {
-    const value = queryAsOf();
-    current = { value, expires: now + AS_OF_TTL_MS };
-    value.catch(() => (current = null));
-  }
-  return current.value;
+  if (!known) return refreshAsOf();
+  if (Date.now() - known.read >= AS_OF_TTL_MS) refreshAsOf().catch(() => {});
+  return Promise.resolve(known.value);
+}
+
+/**
+ * Memoizes a read of current state per indexed position: every request that sees one position
+ * shares one query, so varied URLs (which miss the response cache) do not each re-read the same row.
+ */
+export function perPosition<T>(read: (asOf: AsOf) => Promise<T>): (asOf: AsOf) => Promise<T> {
+  let last: { asOf: AsOf; value: Promise<T> } | null = null;
+  return (asOf) => {
+    if (last?.asOf !== asOf) {
+      const value = read(asOf);
+      last = { asOf, value };
+      value.catch(() => {
+        if (last?.value === value) last = null;
+      });
+    }
+    return last.value;
+  };
 }
 
 type Env = { Variables: { asOf: AsOf } };
 
 type CachedResponse = { status: number; headers: [string, string][]; body: ArrayBuffer; expires: number };
-const RESPONSE_CACHE_SIZE = 2000;
+/**
+ * The cache is bounded in bytes, not entries: it shares the indexer's process, and 2,000 answers of
+ * /holders/top?limit=1000 (150 kB each) would hold 300 MB.
+ */
+const RESPONSE_CACHE_BYTES = 32 * 1024 * 1024;
 /** A reorg can replace a block by another at the same height and second, leaving the ETag unchanged: bound the staleness. */
 const RESPONSE_CACHE_MS = 2000;
 const responses = new Map<string, CachedResponse>();
+let cachedBytes = 0;
 
 function remember(etag: string, response: CachedResponse) {
-  if (responses.size >= RESPONSE_CACHE_SIZE) responses.delete(responses.keys().next().value!);
+  if (response.body.byteLength > RESPONSE_CACHE_BYTES / 16) return;
+  const replaced = responses.get(etag);
+  if (replaced) {
+    cachedBytes -= replaced.body.byteLength;
+    responses.delete(etag);
+  }
+  while (cachedBytes + response.body.byteLength > RESPONSE_CACHE_BYTES) {
+    const [oldest, entry] = responses.entries().next().value!;
+    cachedBytes -= entry.body.byteLength;
+    responses.delete(oldest);
+  }
   responses.set(etag, response);
+  cachedBytes += response.body.byteLength;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { db } from "ponder:api";
 import { type PgColumn, type PgTable, sql } from "ponder";
 import { fillSeries, type SeriesRow } from "../../lib/series";
-import { hourOf, type Interval, periodStart, SECONDS_PER_HOUR } from "../../lib/time";
+import { type Interval, periodStart, SECONDS_PER_DAY, SECONDS_PER_HOUR } from "../../lib/time";
 
 type Kind = "amount" | "count";
 type SQL = ReturnType<typeof sql>;
@@ -9,9 +9,9 @@ type SQL = ReturnType<typeof sql>;
 type Aggregate = "sum" | "min" | "max";
 
 /**
- * Rolls an hourly snapshot table (id = hour number) up to `interval` periods in SQL, then fills
- * the gaps: the cost is the number of hourly buckets in the range, never the number of events.
- * Flows are summed; closing values are the last bucket's.
+ * Rolls a snapshot table (id = hour number, or day number with `bucket: "day"`) up to `interval`
+ * periods in SQL, then fills the gaps: the cost is the number of buckets in the range, never the
+ * number of events. Flows are summed; closing values are the last bucket's.
  */
 export async function rollupHourly(options: {
   table: PgTable;
@@ -24,23 +24,27 @@ export async function rollupHourly(options: {
   where?: SQL;
   /** For a defaulted `from`: begin at the first period with data rather than pad the years before it. */
   startAtFirstData?: boolean;
+  /** The table's bucket: a daily table serves day, week and month series from 24 times fewer rows. */
+  bucket?: "hour" | "day";
 }): Promise<SeriesRow[]> {
+  const seconds = options.bucket === "day" ? SECONDS_PER_DAY : SECONDS_PER_HOUR;
+  const bucketOf = (timestamp: number) => Math.floor(timestamp / seconds);
   const flows = options.flows ?? {};
   const closing = options.closing ?? {};
   const scopeFirst = options.where ? sql` where ${options.where}` : sql``;
   if (options.startAtFirstData) {
-    const [first] = (await db.execute(sql`select min(${options.id})::bigint as hour from ${options.table}${scopeFirst}`)).rows as {
-      hour: string | number | bigint | null;
+    const [first] = (await db.execute(sql`select min(${options.id})::bigint as bucket from ${options.table}${scopeFirst}`)).rows as {
+      bucket: string | number | bigint | null;
     }[];
-    if (first?.hour !== null && first?.hour !== undefined) {
-      options = { ...options, from: Math.max(options.from, Number(first.hour) * SECONDS_PER_HOUR) };
+    if (first?.bucket !== null && first?.bucket !== undefined) {
+      options = { ...options, from: Math.max(options.from, Number(first.bucket) * seconds) };
     }
   }
-  const firstHour = hourOf(periodStart(options.from, options.interval));
-  const lastHour = hourOf(options.to);
+  const firstBucket = bucketOf(periodStart(options.from, options.interval));
+  const lastBucket = bucketOf(options.to);
   const scope = options.where ? sql` and ${options.where}` : sql``;
 
-  const period = sql`extract(epoch from date_trunc(${options.interval}, to_timestamp(${options.id}::bigint * ${SECONDS_PER_HOUR}) at time zone 'UTC'))::bigint`;
+  const period = sql`extract(epoch from date_trunc(${options.interval}, to_timestamp(${options.id}::bigint * ${seconds}) at time zone 'UTC'))::bigint`;
   const selections = [
     sql`${period} as "timestamp"`,
     ...Object.entries(flows).map(
@@ -53,7 +57,7 @@ export async function rollupHourly(options: {
   ];
   const rows = await db.execute(
     sql`select ${sql.join(selections, sql`, `)} from ${options.table}
-        where ${options.id} >= ${firstHour} and ${options.id} <= ${lastHour}${scope}
+        where ${options.id} >= ${firstBucket} and ${options.id} <= ${lastBucket}${scope}
         group by 1 order by 1`,
   );
 
@@ -63,7 +67,7 @@ export async function rollupHourly(options: {
       sql`select ${sql.join(
         Object.entries(closing).map(([key, { column }]) => sql`${column}::text as ${sql.identifier(key)}`),
         sql`, `,
-      )} from ${options.table} where ${options.id} < ${firstHour}${scope} order by ${options.id} desc limit 1`,
+      )} from ${options.table} where ${options.id} < ${firstBucket}${scope} order by ${options.id} desc limit 1`,
     );
     opening = (openingRows.rows[0] as SeriesRow | undefined) ?? null;
   }

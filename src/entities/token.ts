@@ -1,6 +1,6 @@
 import type { Context } from "ponder:registry";
-import { account, balanceBlock, supplyBlock, tokenHourly, tokenSupply } from "ponder:schema";
-import { hourOf, SECONDS_PER_HOUR } from "../../lib/time";
+import { account, balanceBlock, supplyBlock, tokenDaily, tokenHourly, tokenSupply } from "ponder:schema";
+import { dayOf, hourOf, SECONDS_PER_DAY, SECONDS_PER_HOUR } from "../../lib/time";
 
 type Db = Context["db"];
 type At = { block: { number: bigint; timestamp: bigint } };
@@ -78,19 +78,33 @@ export async function recordSupplyBlock(db: Db, supply: SupplyState, event: At) 
   await db.insert(supplyBlock).values({ id: event.block.number, ...values }).onConflictDoUpdate(values);
 }
 
-/** Folds one transfer into the hour's bucket, closing values taken from the supply after the transfer. */
-export async function recordTokenHour(
+/** Folds one transfer into its hour's and its day's buckets, closing values taken from the supply after the transfer. */
+export async function recordTokenPeriods(
   db: Db,
   supply: SupplyState,
   flow: { amount: bigint; minted: bigint; burned: bigint },
   event: At,
 ) {
-  const id = hourOf(event.block.timestamp);
+  const hour = hourOf(event.block.timestamp);
+  const day = dayOf(event.block.timestamp);
+  await recordBucket(db, tokenHourly, hour, hour * SECONDS_PER_HOUR, supply, flow, event);
+  await recordBucket(db, tokenDaily, day, day * SECONDS_PER_DAY, supply, flow, event);
+}
+
+async function recordBucket(
+  db: Db,
+  table: typeof tokenHourly | typeof tokenDaily,
+  id: number,
+  start: number,
+  supply: SupplyState,
+  flow: { amount: bigint; minted: bigint; burned: bigint },
+  event: At,
+) {
   await db
-    .insert(tokenHourly)
+    .insert(table)
     .values({
       id,
-      timestamp: BigInt(id * SECONDS_PER_HOUR),
+      timestamp: BigInt(start),
       totalSupply: supply.totalSupply,
       holders: supply.holders,
       transferCount: 1,

@@ -67,6 +67,8 @@ export class Indexer {
       port?: number;
       logLevel?: string;
       root?: string;
+      /** `serve`: the API alone over a database another process indexed (needs `databaseUrl`). */
+      command?: "start" | "serve";
     } = {},
   ) {
     const port = options.port ?? (await freePort());
@@ -89,7 +91,7 @@ export class Indexer {
     const { DATABASE_URL: _url, DATABASE_SCHEMA: _schema, ...inherited } = process.env;
     const child = track(spawn(
       process.execPath,
-      [ponderBin(), ...(options.root ? ["--root", options.root] : []), "start", "--schema", databaseEnv.DATABASE_SCHEMA!, "--port", String(port), "--hostname", "127.0.0.1", "--log-format", "json", "--log-level", options.logLevel ?? "warn"],
+      [ponderBin(), ...(options.root ? ["--root", options.root] : []), options.command ?? "start", "--schema", databaseEnv.DATABASE_SCHEMA!, "--port", String(port), "--hostname", "127.0.0.1", "--log-format", "json", "--log-level", options.logLevel ?? "warn"],
       {
         cwd: projectRoot,
         env: { ...inherited, PONDER_TELEMETRY_DISABLED: "true", RPC_POLLING_INTERVAL_MS: "100", ...env, ...databaseEnv },
@@ -99,6 +101,10 @@ export class Indexer {
     const indexer = new Indexer(`http://127.0.0.1:${port}`, child, cleanup, { apiStatus: !options.root });
     await indexer.waitUntil(async () => (await fetch(`${indexer.url}/health`)).ok, 120_000, "the API to come up");
     return indexer;
+  }
+
+  get pid(): number {
+    return this.child.pid!;
   }
 
   get logs() {

@@ -1,12 +1,12 @@
 import { db } from "ponder:api";
-import { account, balanceBlock, tokenHourly, transfer } from "ponder:schema";
+import { balanceBlock, tokenDaily, tokenHourly } from "ponder:schema";
 import { Hono } from "hono";
-import { and, desc, eq, gt, lte, or } from "ponder";
+import { eq } from "ponder";
 import { z } from "zod";
 import { appConfig } from "../../../lib/env";
 import { formatUnits, OPG_DECIMALS, OPG_MAX_SUPPLY } from "../../../lib/supply";
 import { nextPeriod } from "../../../lib/time";
-import { asOfParams, resolveAsOf } from "../asof";
+import { asOfParams, type BlockRef, resolveAsOf } from "../asof";
 import {
   type ApiContext,
   formatParam,
@@ -15,10 +15,12 @@ import {
   notFound,
   parseAddressParam,
   parseQuery,
+  perPosition,
   seriesQuery,
   seriesRange,
 } from "../http";
 import { endpoint } from "../openapi";
+import { recentTransfers, topHolders } from "../queries/token";
 import { rollupHourly } from "../rollup";
 import { balanceAt, nonCirculatingAtCloses, supplyAt } from "../supply";
 
@@ -37,7 +39,7 @@ endpoint({
 });
 token.get("/supply", async (c: ApiContext) => {
   const asOf = await resolveAsOf(c, "base", parseQuery(c, supplyQuery));
-  const supply = await supplyAt(asOf.block);
+  const supply = await supplyAfter(c, asOf);
   return c.json({
     maxSupply: OPG_MAX_SUPPLY.toString(),
     totalSupply: supply.totalSupply.toString(),
@@ -54,7 +56,11 @@ token.get("/supply", async (c: ApiContext) => {
   });
 });
 
-const headSupply = async (c: ApiContext) => supplyAt((await resolveAsOf(c, "base", {})).block);
+/** The head's supply is read once per indexed position: varied URLs miss the response cache but share it. */
+const supplyAtHead = perPosition((position) => supplyAt(position.base!.block));
+const supplyAfter = (c: ApiContext, asOf: BlockRef) =>
+  asOf === c.var.asOf.base ? supplyAtHead(c.var.asOf) : supplyAt(asOf.block);
+const headSupply = async (c: ApiContext) => supplyAfter(c, await resolveAsOf(c, "base", {}));
 
 /** Plain whole-OPG numbers, the form coin listing sites poll. */
 endpoint({ path: "/supply/total", tag: "supply", summary: "Total supply as plain text, whole OPG", text: true });
@@ -73,22 +79,24 @@ token.get("/supply/history", async (c: ApiContext) => {
   const query = parseQuery(c, seriesQuery);
   const latest = c.var.asOf.base?.timestamp ?? Math.floor(Date.now() / 1000);
   const { from, to } = seriesRange(query, latest);
+  const table = query.interval === "hour" ? tokenHourly : tokenDaily;
   const data = await rollupHourly({
-    table: tokenHourly,
-    id: tokenHourly.id,
+    table,
+    id: table.id,
+    bucket: query.interval === "hour" ? "hour" : "day",
     interval: query.interval,
     from,
     to,
     startAtFirstData: query.from === undefined,
     flows: {
-      transferCount: { column: tokenHourly.transferCount, kind: "count" },
-      transferVolume: { column: tokenHourly.transferVolume, kind: "amount" },
-      minted: { column: tokenHourly.minted, kind: "amount" },
-      burned: { column: tokenHourly.burned, kind: "amount" },
+      transferCount: { column: table.transferCount, kind: "count" },
+      transferVolume: { column: table.transferVolume, kind: "amount" },
+      minted: { column: table.minted, kind: "amount" },
+      burned: { column: table.burned, kind: "amount" },
     },
     closing: {
-      totalSupply: { column: tokenHourly.totalSupply, kind: "amount" },
-      holders: { column: tokenHourly.holders, kind: "count" },
+      totalSupply: { column: table.totalSupply, kind: "amount" },
+      holders: { column: table.holders, kind: "count" },
     },
   });
   const closes = data.map((row) => Math.min(nextPeriod(Number(row.timestamp), query.interval), latest + 1) - 1);
@@ -113,12 +121,7 @@ token.get("/holders/top", async (c: ApiContext) => {
   const query = parseQuery(c, holdersQuery);
   const [supply, rows] = await Promise.all([
     headSupply(c),
-    db
-      .select({ address: account.address, balance: account.balance, lastTimestamp: account.lastTimestamp })
-      .from(account)
-      .where(gt(account.balance, 0n))
-      .orderBy(desc(account.balance), account.address)
-      .limit(query.limit),
+    topHolders(db, query.limit),
   ]);
   const labels = new Map<string, string>(appConfig.nonCirculating.map((entry) => [entry.address, entry.label]));
   const data = rows.map((row, index) => ({
@@ -155,12 +158,7 @@ token.get("/accounts/:address", async (c: ApiContext) => {
     balanceAt(address, asOf.block),
   ]);
   if (!first || !last) throw notFound(`no transfers of OPG to or from ${address} had been indexed by block ${asOf.block}`);
-  const recent = await db
-    .select()
-    .from(transfer)
-    .where(and(or(eq(transfer.from, address), eq(transfer.to, address)), lte(transfer.blockNumber, BigInt(asOf.block))))
-    .orderBy(desc(transfer.blockNumber), desc(transfer.logIndex))
-    .limit(query.limit);
+  const recent = await recentTransfers(db, address, query.limit, asOf.block);
   const label = appConfig.nonCirculating.find((entry) => entry.address === address)?.label ?? null;
   return c.json({
     address,

@@ -1,0 +1,90 @@
+import os from "node:os";
+import type { LatencyRow } from "../bench";
+import type { ChainMeta } from "./chain";
+import type { Figures } from "./load";
+
+export function machine() {
+  return { at: new Date().toISOString(), loadavg: os.loadavg().map((v) => v.toFixed(2)).join(" ") };
+}
+
+/** The issue's targets at 1M events, uncached p99 at 50 connections. */
+function target(backend: string, kind: string): number {
+  if (backend === "PGlite") return 250;
+  return kind === "series" ? 150 : 50;
+}
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((cell, i) => cell.padEnd(widths[i]!)).join(" | ")} |`;
+  return [line(header), `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`, ...rows.map(line)].join("\n");
+}
+
+const failures = (f: Figures) => [f.non2xx && `${f.non2xx} non-2xx`, f.errors && `${f.errors} errors`, f.timeouts && `${f.timeouts} timeouts`].filter(Boolean).join(", ");
+
+export function report(input: {
+  events: number;
+  seconds: number;
+  rounds: number;
+  meta: ChainMeta;
+  load: { start: { at: string; loadavg: string }; end: { at: string; loadavg: string } };
+  backfills: { label: string; seconds: number; rssMb: number }[];
+  latencyRows: LatencyRow[];
+  statusProbes: Record<string, { max: number; samples: number }>;
+}) {
+  const { meta } = input;
+  const best = new Map<string, { seconds: number; rssMb: number }>();
+  for (const run of input.backfills) {
+    const known = best.get(run.label);
+    best.set(run.label, { seconds: Math.min(known?.seconds ?? Infinity, run.seconds), rssMb: Math.max(known?.rssMb ?? 0, run.rssMb) });
+  }
+  const bare = best.get("bare Ponder, PGlite")?.seconds;
+  const backfillTable = table(
+    ["backfill", "runs", "best time", "events/s", "vs bare Ponder", "peak RSS"],
+    [...best.entries()].map(([label, run]) => [
+      label,
+      String(input.backfills.filter((b) => b.label === label).length),
+      `${run.seconds.toFixed(1)} s`,
+      String(Math.round(input.events / run.seconds)),
+      bare && label.endsWith("PGlite") ? `${(run.seconds / bare).toFixed(2)}×` : "",
+      `${run.rssMb} MB`,
+    ]),
+  );
+  const latencyTable = table(
+    ["backend", "route", "kind", "uncached p50", "uncached p99", "target p99", "uncached req/s", "warm p50", "warm p99", "warm req/s", "failures"],
+    input.latencyRows.map(({ backend, route, uncached, warm }) => {
+      const limit = target(backend, route.kind);
+      return [
+        backend,
+        route.name,
+        route.kind,
+        `${uncached.p50} ms`,
+        `${uncached.p99} ms`,
+        `${limit} ms ${uncached.p99 <= limit ? "✓" : "✗"}`,
+        String(uncached.rps),
+        `${warm.p50} ms`,
+        `${warm.p99} ms`,
+        String(warm.rps),
+        [failures(uncached), failures(warm)].filter(Boolean).join("; "),
+      ];
+    }),
+  );
+  const statusLines = Object.entries(input.statusProbes).map(
+    ([backend, probe]) => `- ${backend}: slowest of ${probe.samples} sequential \`/api/v1/status\` reads while \`/accounts/:busy\` ran uncached at 50 connections: ${probe.max} ms`,
+  );
+  const cpus = os.cpus();
+  const generated = [
+    `Run of ${input.load.start.at} → ${input.load.end.at} (\`npm run bench -- --events ${input.events} --seconds ${input.seconds} --rounds ${input.rounds}\`).`,
+    "",
+    `- Machine: ${cpus[0]?.model ?? "unknown CPU"}, ${cpus.length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GB RAM, ${os.type()} ${os.release()}, Node ${process.version}.`,
+    `- Load average (1, 5, 15 min) at the start: ${input.load.start.loadavg}; at the end: ${input.load.end.loadavg}. The load generator, anvil and the indexer share these cores.`,
+    `- Chain: ${input.events} OPG transfer events (the mint included) in ${meta.blocks} blocks over ${meta.days} days, ${meta.holders} holders, about 1 % burns; the busiest account took part in ${meta.busyAccountTransfers} transfers.`,
+    `- Load: autocannon, 50 connections, ${input.seconds} s per route and mode. Uncached: every request a URL not asked before (a different \`from\`, address or a \`_=\` counter), so the 2 s response cache never answers; warm: one URL repeated.`,
+    "",
+    backfillTable,
+    "",
+    latencyTable,
+    "",
+    ...statusLines,
+  ].join("\n");
+  return { table: `${backfillTable}\n\n${latencyTable}\n\n${statusLines.join("\n")}`, generated };
+}

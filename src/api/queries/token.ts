@@ -1,0 +1,49 @@
+import type { PgDatabase } from "drizzle-orm/pg-core";
+import { and, desc, eq, gt, lte } from "ponder";
+import { account, transfer } from "../../../schema/token";
+
+/** Any drizzle database over this schema: the API's read-only one, or a plain PGlite in the query-plan test. */
+export type ReadDb = Pick<PgDatabase<any, any, any>, "select">;
+
+type Transfer = typeof transfer.$inferSelect;
+
+/**
+ * One side of an account's history, newest first: a backward walk of the (side, block, logIndex)
+ * index that stops after `limit` rows, however many transfers the account has.
+ */
+export function transfersOnSide(db: ReadDb, side: "from" | "to", address: `0x${string}`, limit: number, upToBlock?: number) {
+  const onSide = eq(transfer[side], address);
+  return db
+    .select()
+    .from(transfer)
+    .where(upToBlock === undefined ? onSide : and(onSide, lte(transfer.blockNumber, BigInt(upToBlock))))
+    .orderBy(desc(transfer.blockNumber), desc(transfer.logIndex))
+    .limit(limit);
+}
+
+const newestFirst = (a: Transfer, b: Transfer) =>
+  a.blockNumber === b.blockNumber ? b.logIndex - a.logIndex : a.blockNumber > b.blockNumber ? -1 : 1;
+
+/**
+ * An account's `limit` most recent transfers: the newest `limit` sent and the newest `limit` received,
+ * merged, up to a block for as-of answers. A single `from = a or to = a` query would have to sort every
+ * transfer of the account.
+ */
+export async function recentTransfers(db: ReadDb, address: `0x${string}`, limit: number, upToBlock?: number): Promise<Transfer[]> {
+  const [sent, received] = await Promise.all([
+    transfersOnSide(db, "from", address, limit, upToBlock),
+    transfersOnSide(db, "to", address, limit, upToBlock),
+  ]);
+  const byId = new Map([...sent, ...received].map((row) => [row.id, row]));
+  return [...byId.values()].sort(newestFirst).slice(0, limit);
+}
+
+/** The largest balances: a backward walk of the (balance, address) index, ties broken by address. */
+export function topHolders(db: ReadDb, limit: number) {
+  return db
+    .select({ address: account.address, balance: account.balance, lastTimestamp: account.lastTimestamp })
+    .from(account)
+    .where(gt(account.balance, 0n))
+    .orderBy(desc(account.balance), desc(account.address))
+    .limit(limit);
+}

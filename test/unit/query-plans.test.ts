@@ -1,0 +1,118 @@
+import { PGlite } from "@electric-sql/pglite";
+import { drizzle as drizzlePostgres } from "drizzle-orm/node-postgres";
+import { getTableConfig, type PgTable } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { account, transfer } from "../../schema/token";
+import { type ReadDb, recentTransfers, topHolders, transfersOnSide } from "../../src/api/queries/token";
+import { createDatabase } from "../harness/indexer";
+import { backends } from "../harness/stack";
+
+/** The table and its declared indexes, as Ponder creates them once the backfill is done. */
+function ddl(table: PgTable): string[] {
+  const config = getTableConfig(table);
+  const columns = config.columns.map((c) => `"${c.name}" ${c.getSQLType()}${c.notNull ? " not null" : ""}${c.primary ? " primary key" : ""}`);
+  return [
+    `create table "${config.name}" (${columns.join(", ")})`,
+    ...config.indexes.map((i) => {
+      const on = i.config.columns.map((c) => `"${(c as { name: string }).name}"`).join(", ");
+      return `create index "${i.config.name ?? `${config.name}_${Math.random().toString(36).slice(2)}`}" on "${config.name}" (${on})`;
+    }),
+  ];
+}
+
+type Plan = { "Node Type": string; "Relation Name"?: string; "Index Name"?: string; "Actual Rows"?: number; Plans?: Plan[] };
+const nodes = (plan: Plan): Plan[] => [plan, ...(plan.Plans ?? []).flatMap(nodes)];
+
+const HOT = "0x00000000000000000000000000000000000000aa";
+
+type Fixture = {
+  db: ReadDb;
+  query: <T>(sql: string, params?: unknown[]) => Promise<T[]>;
+  exec: (sql: string) => Promise<unknown>;
+  close: () => Promise<void>;
+};
+
+/** PGlite in memory, or a database of its own on the PostgreSQL server at DATABASE_URL. */
+async function open(backend: string): Promise<Fixture> {
+  if (backend === "pglite") {
+    const client = new PGlite();
+    return {
+      db: drizzlePglite(client),
+      query: async (sql, params) => (await client.query(sql, params)).rows as never,
+      exec: (sql) => client.exec(sql),
+      close: () => client.close(),
+    };
+  }
+  const database = await createDatabase(process.env.DATABASE_URL!);
+  const client = new pg.Client({ connectionString: database.url });
+  await client.connect();
+  return {
+    db: drizzlePostgres(client),
+    query: async (sql, params) => (await client.query(sql, params)).rows,
+    exec: (sql) => client.query(sql),
+    close: async () => {
+      await client.end();
+      await database.drop();
+    },
+  };
+}
+
+/**
+ * 200,000 transfers among 20,000 accounts, one of which sent or received 40,000 of them (the
+ * issue's account had 24,000 at a million events): large enough that the planner prefers a sort
+ * over a seq or bitmap scan whenever the indexes cannot give the order.
+ */
+describe.each(backends)("query plans at scale on %s", (backend) => {
+  let fixture: Fixture;
+
+  async function explain(query: { toSQL(): { sql: string; params: unknown[] } }): Promise<Plan[]> {
+    const { sql, params } = query.toSQL();
+    const [row] = await fixture.query<{ "QUERY PLAN": [{ Plan: Plan }] }>(`explain (analyze, format json) ${sql}`, params);
+    return nodes(row!["QUERY PLAN"][0].Plan);
+  }
+
+  beforeAll(async () => {
+    fixture = await open(backend);
+    for (const statement of [...ddl(account), ...ddl(transfer)]) await fixture.exec(statement);
+    await fixture.exec(`
+      insert into transfer
+      select 'id' || n,
+        case when n % 10 = 0 then '${HOT}' else '0x' || lpad(to_hex(n % 20000), 40, '0') end,
+        case when n % 10 = 5 then '${HOT}' else '0x' || lpad(to_hex((n * 7) % 20000), 40, '0') end,
+        n, n / 100, 1700000000 + n * 4, '0x' || lpad(to_hex(n), 64, '0'), n % 100
+      from generate_series(1, 200000) n;
+      insert into account
+      select '0x' || lpad(to_hex(n), 40, '0'), (n * 7919) % 100000, 10, 1, 1, 2, 2 from generate_series(0, 19999) n;
+      analyze;`);
+  }, 120_000);
+  afterAll(() => fixture?.close());
+
+  it("reads an account's newest transfers as two index walks that stop at the limit", async () => {
+    for (const side of ["from", "to"] as const) {
+      const plan = await explain(transfersOnSide(fixture.db, side, HOT, 25));
+      expect(plan.map((n) => n["Node Type"])).not.toContain("Sort");
+      const scan = plan.find((n) => n["Relation Name"] === "transfer")!;
+      expect(scan["Node Type"]).toBe("Index Scan");
+      expect(scan["Actual Rows"]).toBeLessThanOrEqual(25);
+    }
+  });
+
+  it("merges the two walks into the account's newest transfers", async () => {
+    const recent = await recentTransfers(fixture.db, HOT, 25);
+    const all = await fixture.query<{ id: string }>(
+      `select id from transfer where "from" = $1 or "to" = $1 order by block_number desc, log_index desc limit 25`,
+      [HOT],
+    );
+    expect(recent.map((row) => row.id)).toEqual(all.map((row) => row.id));
+  });
+
+  it("ranks the top holders from the balance index without sorting the accounts", async () => {
+    const plan = await explain(topHolders(fixture.db, 100));
+    expect(plan.map((n) => n["Node Type"])).not.toContain("Sort");
+    const scan = plan.find((n) => n["Relation Name"] === "account")!;
+    expect(scan["Node Type"]).toMatch(/Index/);
+    expect(scan["Actual Rows"]).toBeLessThanOrEqual(100);
+  });
+});
