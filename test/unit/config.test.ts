@@ -32,7 +32,6 @@ describe("resolveConfig", () => {
     expect(config.chains.base.rpc).toEqual(["https://mainnet.base.org"]);
     expect(config.database).toEqual({ kind: "pglite", directory: ".ponder/pglite" });
     expect(config.port).toBe(42069);
-    expect(config.teeHeartbeatMaxAgeSeconds).toBe(3600);
   });
 
   it("names the variable that holds a bad address", () => {
