@@ -44,11 +44,21 @@ export default createConfig({
         : {},
     },
     SettlementRelay: { abi: settlementRelayAbi, chain: on(config.settlementRelay) },
-    TEERegistry: { abi: teeRegistryAbi, chain: on(config.teeRegistry) },
+    TEERegistry: {
+      abi: teeRegistryAbi,
+      chain: config.teeRegistry
+        ? { [config.teeRegistry.chain]: { address: config.teeRegistry.addresses, startBlock: config.teeRegistry.startBlock } }
+        : {},
+    },
     Staking: { abi: stakingAbi, chain: on(config.staking) },
     Distribution: { abi: distributionAbi, chain: on(config.distribution) },
   },
   blocks: {
+    TEERegistryReconciliation: {
+      chain: config.teeRegistry
+        ? { [config.teeRegistry.chain]: { startBlock: config.teeRegistry.startBlock, interval: config.reconcileIntervalBlocks } }
+        : {},
+    },
     StakingReconciliation: {
       chain: config.staking
         ? { [config.staking.chain]: { startBlock: config.staking.startBlock, interval: config.reconcileIntervalBlocks } }

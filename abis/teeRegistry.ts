@@ -48,4 +48,5 @@ export const teeRegistryAbi = [
       { name: "timestamp", type: "uint256", indexed: false },
     ],
   },
+  { type: "function", name: "heartbeatMaxAge", stateMutability: "view", inputs: [], outputs: [{ name: "", type: "uint256" }] },
 ] as const;

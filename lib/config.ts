@@ -15,7 +15,8 @@ export const MAINNET = {
     { scheme: "exact", address: "0x402085c248EeA27D92E8b30b2C58ed07f9E20001" },
     { scheme: "upto", address: "0x4020A4f3b7b90ccA423B9fabCc0CE57C6C240002" },
   ],
-  teeRegistry: "0x703cB174AEadB35D611858369B4b1111dC9Abda6",
+  /** The current deployment, then the earlier one whose TEEs still settle until they re-register. */
+  teeRegistries: ["0x703cB174AEadB35D611858369B4b1111dC9Abda6", "0x4e72238852f3c918f4E4e57AeC9280dDB0c80248"],
   staking: "0x0000000000000000000000000000000000000800",
   distribution: "0x0000000000000000000000000000000000000801",
   /**
@@ -31,18 +32,21 @@ export const MAINNET = {
 export type SourceLocation = { chain: ChainName; address: Address; startBlock: number };
 export type X402Proxy = { address: Address; scheme: string };
 export type NonCirculatingAddress = { label: string; address: Address };
+/** The TEE registry and its earlier deployments: a TEE known to any of them is registered. */
+export type TeeRegistries = { chain: ChainName; addresses: Address[]; startBlock: number };
 
 export type AppConfig = {
   chains: Record<ChainName, { id: number; rpc: string[]; pollingIntervalMs: number }>;
   token: SourceLocation;
   x402: { chain: ChainName; startBlock: number; proxies: X402Proxy[] } | null;
   settlementRelay: SourceLocation | null;
-  teeRegistry: SourceLocation | null;
+  teeRegistry: TeeRegistries | null;
   staking: SourceLocation | null;
   distribution: SourceLocation | null;
   reconcileIntervalBlocks: number;
   nonCirculating: NonCirculatingAddress[];
-  teeHeartbeatMaxAgeSeconds: number;
+  /** An explicit override; null follows each registry's own `heartbeatMaxAge()`. */
+  teeHeartbeatMaxAgeSeconds: number | null;
   database:
     | { kind: "postgres"; connectionString: string; schema: string | undefined }
     | { kind: "pglite"; directory: string };
@@ -117,6 +121,14 @@ function parseChain(env: Env, name: string): ChainName {
   return value as ChainName;
 }
 
+function parseAddressList(env: Env, name: string, fallback: string): Address[] | null {
+  const value = raw(env, name);
+  if (value === "") return null;
+  const addresses = (value ?? fallback).split(",").map((entry) => entry.trim()).filter(Boolean);
+  if (addresses.length === 0) return null;
+  return [...new Set(addresses.map((address) => parseAddress(name, address)))];
+}
+
 function optionalAddress(env: Env, name: string, fallback: string | undefined): Address | null {
   const value = raw(env, name);
   if (value === "") return null;
@@ -178,6 +190,7 @@ export function resolveConfig(env: Env = process.env): AppConfig {
   };
 
   const proxies = parseProxies(env);
+  const teeRegistries = parseAddressList(env, "TEE_REGISTRY_ADDRESS", MAINNET.teeRegistries.join(","));
   const databaseUrl = raw(env, "DATABASE_URL");
   const databaseSchema = raw(env, "DATABASE_SCHEMA") || undefined;
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
@@ -201,12 +214,12 @@ export function resolveConfig(env: Env = process.env): AppConfig {
         ? null
         : { chain: "base", startBlock: x402StartBlock, proxies },
     settlementRelay: ogSource("SETTLEMENT_RELAY_ADDRESS", "SETTLEMENT_CHAIN", undefined),
-    teeRegistry: ogSource("TEE_REGISTRY_ADDRESS", "TEE_REGISTRY_CHAIN", MAINNET.teeRegistry),
+    teeRegistry: teeRegistries ? { chain: parseChain(env, "TEE_REGISTRY_CHAIN"), addresses: teeRegistries, startBlock: ogStartBlock } : null,
     staking: ogSource("STAKING_ADDRESS", "STAKING_CHAIN", MAINNET.staking),
     distribution: ogSource("DISTRIBUTION_ADDRESS", "DISTRIBUTION_CHAIN", MAINNET.distribution),
     reconcileIntervalBlocks: parsePositiveInt(env, "RECONCILE_INTERVAL_BLOCKS", 300),
     nonCirculating: parseLabelledAddresses(env, "NON_CIRCULATING_ADDRESSES"),
-    teeHeartbeatMaxAgeSeconds: parsePositiveInt(env, "TEE_HEARTBEAT_MAX_AGE_SECONDS", 3600),
+    teeHeartbeatMaxAgeSeconds: raw(env, "TEE_HEARTBEAT_MAX_AGE_SECONDS") ? parsePositiveInt(env, "TEE_HEARTBEAT_MAX_AGE_SECONDS", 0) : null,
     database: databaseUrl
       ? { kind: "postgres", connectionString: databaseUrl, schema: databaseSchema }
       : { kind: "pglite", directory: raw(env, "PGLITE_DIRECTORY") || ".ponder/pglite" },

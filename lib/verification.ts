@@ -5,23 +5,42 @@ import { hourOf } from "./time";
 export const TEE_STATES = ["live", "stale", "disabled", "unregistered"] as const;
 export type TeeState = (typeof TEE_STATES)[number];
 
+/** The registry's `heartbeatMaxAge` until its admin changes it (og-evm TEERegistry.sol). */
+export const REGISTRY_DEFAULT_HEARTBEAT_MAX_AGE = 1800;
+
 export type TeeStatusInput = {
   registered: boolean;
   enabled: boolean;
-  /** Unix seconds of the last heartbeat, or null when the TEE has never sent one. */
-  lastHeartbeat: bigint | number | null;
+  /** The registry's `lastHeartbeatAt` (block time of the last heartbeat or the registration), or null if unknown. */
+  lastHeartbeatAt: bigint | number | null;
 };
 
 /**
- * A TEE's state at `now` (the latest indexed block's time on the registry's chain, not the wall
- * clock: an indexer that is behind must not call a node stale that was fine at the indexed block).
- * A TEE known only from its settlements is `unregistered`, whatever else is known about it.
+ * A TEE's state at a block of time `now`, as the registry's `isTEEActive` judges it then: live when
+ * enabled and `now - lastHeartbeatAt <= maxAge` (the registry's value at that block). A revoked PCR
+ * disables its TEEs with TEEDisabled events, so `enabled` already carries it. A TEE known only from
+ * its settlements is `unregistered`, whatever else is known about it.
  */
 export function teeState(tee: TeeStatusInput, now: number, maxAgeSeconds: number): TeeState {
   if (!tee.registered) return "unregistered";
   if (!tee.enabled) return "disabled";
-  if (tee.lastHeartbeat === null) return "stale";
-  return now - Number(tee.lastHeartbeat) < maxAgeSeconds ? "live" : "stale";
+  if (tee.lastHeartbeatAt === null) return "stale";
+  return now - Number(tee.lastHeartbeatAt) <= maxAgeSeconds ? "live" : "stale";
+}
+
+/**
+ * The first block in (after, upTo] from which `holds` is true, given that it is false at `after`
+ * and true at `upTo` and flips once in between: how a setter without an event is dated.
+ */
+export async function firstBlockWhere(after: number, upTo: number, holds: (block: number) => Promise<boolean>): Promise<number> {
+  let low = after;
+  let high = upTo;
+  while (high - low > 1) {
+    const middle = Math.floor((low + high) / 2);
+    if (await holds(middle)) high = middle;
+    else low = middle;
+  }
+  return high;
 }
 
 /** Settlement lag in whole seconds; negative when the TEE's clock runs ahead of the chain's. */

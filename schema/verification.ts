@@ -25,20 +25,26 @@ export const pcr = onchainTable("pcr", (t) => ({
 }));
 
 /**
- * One row per TEE id seen in the registry or in a settlement. A TEE first seen in a settlement has
+ * One row per TEE id seen in a registry or in a settlement. A TEE first seen in a settlement has
  * `registered` false (owner and type unknown) until its TEERegistered event arrives, if ever.
- * The live/stale state is not stored: it depends on the latest block's time (lib/verification.ts).
+ * The live/stale state is not stored: it depends on the block's time and the registry's max age
+ * at that block (lib/verification.ts), and the API works it out from the event tables at a block.
  */
 export const teeNode = onchainTable("tee_node", (t) => ({
   id: t.hex().primaryKey(),
   registered: t.boolean().notNull(),
+  /** The registry of the TEE's latest registry event (TEE_REGISTRY_ADDRESS may list several). */
+  registry: t.hex(),
   owner: t.hex(),
   teeType: t.integer(),
   registeredBlock: t.bigint(),
   registeredTimestamp: t.bigint(),
   enabled: t.boolean().notNull(),
-  /** The timestamp the TEE put in its last heartbeat (what the registry records), unix seconds. */
-  lastHeartbeat: t.bigint(),
+  /**
+   * The registry's `lastHeartbeatAt`: the block time of the last heartbeat or of the registration,
+   * whichever is later (not the signed timestamp, which may be older when a heartbeat is relayed late).
+   */
+  lastHeartbeatAt: t.bigint(),
   lastHeartbeatBlock: t.bigint(),
   heartbeatCount: t.integer().notNull(),
   individualSettlements: t.integer().notNull(),
@@ -54,6 +60,7 @@ export const teeNode = onchainTable("tee_node", (t) => ({
 export const teeEvent = onchainTable("tee_event", (t) => ({
   id: t.text().primaryKey(),
   teeId: t.hex().notNull(),
+  registry: t.hex().notNull(),
   kind: t.text().notNull(),
   blockNumber: t.bigint().notNull(),
   timestamp: t.bigint().notNull(),
@@ -66,6 +73,8 @@ export const teeEvent = onchainTable("tee_event", (t) => ({
 export const heartbeat = onchainTable("heartbeat", (t) => ({
   id: t.text().primaryKey(),
   teeId: t.hex().notNull(),
+  registry: t.hex().notNull(),
+  /** The signed timestamp the TEE sent; the registry keeps the block's time instead. */
   heartbeatTimestamp: t.bigint().notNull(),
   blockNumber: t.bigint().notNull(),
   timestamp: t.bigint().notNull(),
@@ -73,6 +82,20 @@ export const heartbeat = onchainTable("heartbeat", (t) => ({
   logIndex: t.integer().notNull(),
 }), (table) => ({
   teeIdx: index().on(table.teeId, table.blockNumber),
+}));
+
+/**
+ * Each registry's `heartbeatMaxAge()` from the block it took effect. Its setter emits no event, so
+ * reconciliation reads it and, on a change, searches the blocks since the previous read for the
+ * first block with the new value.
+ */
+export const teeHeartbeatMaxAge = onchainTable("tee_heartbeat_max_age", (t) => ({
+  registry: t.hex().notNull(),
+  blockNumber: t.bigint().notNull(),
+  timestamp: t.bigint().notNull(),
+  maxAgeSeconds: t.bigint().notNull(),
+}), (table) => ({
+  pk: primaryKey({ columns: [table.registry, table.blockNumber] }),
 }));
 
 /** A verified inference: an IndividualSettlement whose TEE signature the relay checked on-chain. */

@@ -37,47 +37,61 @@ ponder.on("TEERegistry:PCRRevoked", async ({ event, context }) => {
     .onConflictDoUpdate(revocation);
 });
 
-/** Registration activates the node: the registry enables a TEE when its attestation is accepted. */
+const registryOf = (event: { log: { address: `0x${string}` } }) => event.log.address.toLowerCase() as `0x${string}`;
+
+/**
+ * Registration enables the TEE and counts as its first heartbeat: the registry sets
+ * `lastHeartbeatAt = block.timestamp`, so a new TEE is active from its registration block.
+ */
 ponder.on("TEERegistry:TEERegistered", async ({ event, context }) => {
   const { teeId, owner, teeType: type } = event.args;
   await getOrCreateTee(context.db, teeId, true, event);
   await context.db.update(teeNode, { id: teeId }).set({
     registered: true,
+    registry: registryOf(event),
     owner,
     teeType: type,
     registeredBlock: event.block.number,
     registeredTimestamp: event.block.timestamp,
     enabled: true,
+    lastHeartbeatAt: event.block.timestamp,
+    lastHeartbeatBlock: event.block.number,
   });
   await recordTeeEvent(context.db, teeId, "registered", event);
 });
 
 ponder.on("TEERegistry:TEEEnabled", async ({ event, context }) => {
   await getOrCreateTee(context.db, event.args.teeId, true, event);
-  await context.db.update(teeNode, { id: event.args.teeId }).set({ registered: true, enabled: true });
+  await context.db.update(teeNode, { id: event.args.teeId }).set({ registered: true, registry: registryOf(event), enabled: true });
   await recordTeeEvent(context.db, event.args.teeId, "enabled", event);
 });
 
 ponder.on("TEERegistry:TEEDisabled", async ({ event, context }) => {
   await getOrCreateTee(context.db, event.args.teeId, true, event);
-  await context.db.update(teeNode, { id: event.args.teeId }).set({ registered: true, enabled: false });
+  await context.db.update(teeNode, { id: event.args.teeId }).set({ registered: true, registry: registryOf(event), enabled: false });
   await recordTeeEvent(context.db, event.args.teeId, "disabled", event);
 });
 
+/**
+ * The registry records the heartbeat's block time, not the signed `timestamp`: a heartbeat signed
+ * earlier and relayed late still makes the TEE fresh as of its block.
+ */
 ponder.on("TEERegistry:HeartbeatReceived", async ({ event, context }) => {
   const { teeId, timestamp } = event.args;
   const tee = await getOrCreateTee(context.db, teeId, true, event);
   await context.db.update(teeNode, { id: teeId }).set({
     registered: true,
-    // An accepted heartbeat shows an active node; a row created by a settlement had no enabled flag to go on.
-    ...(tee.registered ? {} : { enabled: true }),
-    lastHeartbeat: timestamp,
+    registry: registryOf(event),
+    // The registry accepts heartbeats from enabled TEEs only.
+    enabled: true,
+    lastHeartbeatAt: event.block.timestamp,
     lastHeartbeatBlock: event.block.number,
     heartbeatCount: tee.heartbeatCount + 1,
   });
   await context.db.insert(heartbeat).values({
     id: event.id,
     teeId,
+    registry: registryOf(event),
     heartbeatTimestamp: timestamp,
     blockNumber: event.block.number,
     timestamp: event.block.timestamp,

@@ -8,7 +8,7 @@ type At = {
   id: string;
   block: { number: bigint; timestamp: bigint };
   transaction: { hash: `0x${string}` };
-  log: { logIndex: number };
+  log: { logIndex: number; address: `0x${string}` };
 };
 
 /**
@@ -35,6 +35,7 @@ export async function recordTeeEvent(db: Db, teeId: `0x${string}`, kind: "regist
   await db.insert(teeEvent).values({
     id: event.id,
     teeId,
+    registry: event.log.address.toLowerCase() as `0x${string}`,
     kind,
     blockNumber: event.block.number,
     timestamp: event.block.timestamp,

@@ -6,6 +6,7 @@ import { actor } from "../harness/accounts";
 import type { DevChain } from "../harness/chain";
 import { Random } from "../harness/random";
 import { backends, type Stack, startStack } from "../harness/stack";
+import { RECONCILE_EVERY_BLOCKS } from "../harness/staking";
 import { id32, type Settlement, VerificationContracts } from "../harness/verification";
 
 const SEED = Number(process.env.TEST_SEED ?? 20261123);
@@ -93,12 +94,14 @@ describe.each(backends)("verification on %s", (backend) => {
         await contracts.approvePcr(PCR_AGENT, 2, "v1");
         await mine();
         await contracts.revokePcr(PCR_LLM_OLD, 1);
-        await contracts.register(TEE_A, actor("operator", 1), 1);
-        await contracts.register(TEE_B, actor("operator", 2), 1);
-        await contracts.register(TEE_C, actor("operator", 3), 2);
+        await contracts.register(TEE_A, actor("operator", 1), 1, PCR_LLM);
+        await contracts.register(TEE_B, actor("operator", 2), 1, PCR_LLM);
+        await contracts.register(TEE_C, actor("operator", 3), 2, PCR_AGENT);
+        // No TEE_HEARTBEAT_MAX_AGE_SECONDS: the indexer follows the registry's own value, read when reconciling.
+        await contracts.setMaxAge(MAX_AGE);
         await mine();
+        while ((await og.blockNumber()) % BigInt(RECONCILE_EVERY_BLOCKS) !== 0n) await mine();
       },
-      { TEE_HEARTBEAT_MAX_AGE_SECONDS: String(MAX_AGE) },
     );
   });
 
@@ -137,10 +140,10 @@ describe.each(backends)("verification on %s", (backend) => {
         type,
         typeName,
         registeredTimestamp: Number(onChain.registeredAt),
-        lastHeartbeat: null,
+        // Registration counts as a heartbeat: the registry sets lastHeartbeatAt to the block time.
+        lastHeartbeatAt: Number(onChain.lastHeartbeatAt),
         heartbeatCount: 0,
-        // Registered and enabled, but no heartbeat yet.
-        state: "stale",
+        state: (await contracts.isActive(teeId, BigInt(indexed.asOf.block))) ? "live" : "stale",
       });
       expect(indexed.events.map((e: any) => e.kind)).toEqual(["registered"]);
     }
@@ -156,27 +159,27 @@ describe.each(backends)("verification on %s", (backend) => {
       const onChain = await contracts.tee(teeId);
       const indexed = await tee(teeId);
       expect(indexed.state).toBe("live");
-      expect(indexed.lastHeartbeat).toBe(Number(onChain.lastHeartbeatAt));
+      expect(indexed.lastHeartbeatAt).toBe(Number(onChain.lastHeartbeatAt));
+      expect(indexed.lastHeartbeatAt).toBe(block.timestamp);
       expect(indexed.heartbeatCount).toBe(Number(onChain.heartbeats));
-      expect(indexed.heartbeatAgeSeconds).toBe(block.timestamp - Number(onChain.lastHeartbeatAt));
+      expect(indexed.heartbeatAgeSeconds).toBe(0);
+      expect(indexed.heartbeatMaxAgeSeconds).toBe(Number(await contracts.maxAge(block.number)));
       expect(indexed.asOf).toEqual({ block: Number(block.number), timestamp: block.timestamp });
-      expect(indexed.recentHeartbeats[0]).toMatchObject({ heartbeatTimestamp: Number(onChain.lastHeartbeatAt), block: Number(block.number) });
+      expect(indexed.recentHeartbeats[0]).toMatchObject({ block: Number(block.number), timestamp: block.timestamp });
     }
   });
 
-  it("turns a TEE stale when the latest block's time reaches its heartbeat plus the max age", async () => {
+  it("turns a TEE stale when the latest block's time passes its heartbeat plus the max age", async () => {
     const lastA = Number((await contracts.tee(TEE_A)).lastHeartbeatAt);
     const lastC = Number((await contracts.tee(TEE_C)).lastHeartbeatAt);
 
-    og.setTime(lastA + MAX_AGE - 1);
+    og.setTime(lastA + MAX_AGE);
     await mineAndSync();
     expect([await stateOf(TEE_A), await stateOf(TEE_B), await stateOf(TEE_C)]).toEqual(["live", "live", "live"]);
 
-    og.setTime(lastA + MAX_AGE);
-    await mineAndSync();
-    expect([await stateOf(TEE_A), await stateOf(TEE_B), await stateOf(TEE_C)]).toEqual(["stale", "live", "live"]);
-
-    og.setTime(lastC + MAX_AGE);
+    // All three heartbeats landed in one block: the registry dates them by that block, whatever each one signed.
+    expect(lastC).toBe(lastA);
+    og.setTime(lastA + MAX_AGE + 1);
     await mineAndSync();
     expect([await stateOf(TEE_A), await stateOf(TEE_B), await stateOf(TEE_C)]).toEqual(["stale", "stale", "stale"]);
     expect((await api("/verification/status")).tees).toEqual({ live: 0, stale: 3, disabled: 0, unregistered: 0, total: 3 });
@@ -358,12 +361,72 @@ describe.each(backends)("verification on %s", (backend) => {
   });
 
   it("registering a TEE after its first settlement makes it a registered node", async () => {
-    await contracts.register(TEE_X, actor("operator", 9), 2);
-    await mineAndSync();
-    expect(await tee(TEE_X)).toMatchObject({ registered: true, state: "stale", type: 2, individualSettlements: 1 });
+    await contracts.register(TEE_X, actor("operator", 9), 2, PCR_AGENT);
+    const block = await mineAndSync();
+    expect(await contracts.isActive(TEE_X, block.number)).toBe(true);
+    expect(await tee(TEE_X)).toMatchObject({ registered: true, state: "live", type: 2, individualSettlements: 1 });
     // The settlement keeps the flag it had when it was settled.
     const lookup = await api(`/verification/inferences/${sent.find((s) => s.teeId === TEE_X)!.outputHash}`);
     expect(lookup.settlements[0].teeRegistered).toBe(false);
+  });
+
+  it("agrees with the registry's isTEEActive at every block: late relays, a max-age change, a revoked PCR", async () => {
+    const checked: bigint[] = [];
+    /** Every TEE's state at the block, from the API, against the registry's view at that same block. */
+    async function agreeAt(block?: bigint) {
+      const listed = await api(`/verification/tees${block === undefined ? "" : `?atBlock=${block}`}`);
+      const at = BigInt(listed.asOf.block);
+      if (block !== undefined) expect(at).toBe(block);
+      const registered = listed.data.filter((t: any) => t.registered);
+      expect(registered.length).toBeGreaterThan(0);
+      for (const t of registered) {
+        expect({ teeId: t.teeId, block: at, live: t.state === "live" }).toEqual({ teeId: t.teeId, block: at, live: await contracts.isActive(t.teeId, at) });
+      }
+      checked.push(at);
+    }
+    const PCR_LLM_NEXT = id32("pcr:llm:v2");
+    const TEE_D = id32("tee:d");
+    await contracts.approvePcr(PCR_LLM_NEXT, 1, "v2");
+    await contracts.register(TEE_D, actor("operator", 4), 1, PCR_LLM_NEXT);
+    for (const teeId of [TEE_A, TEE_B, TEE_C, TEE_X]) await contracts.heartbeat(teeId, og.time - 1);
+    await mineAndSync();
+    await agreeAt();
+
+    // A heartbeat signed 500 s ago and relayed now refreshes TEE_A as of this block, not as of its signature.
+    og.setTime(og.time + 300);
+    await contracts.heartbeat(TEE_A, og.time - 500);
+    const relayed = await mineAndSync();
+    expect((await tee(TEE_A)).lastHeartbeatAt).toBe(relayed.timestamp);
+    og.setTime(relayed.timestamp + 200);
+    await mineAndSync();
+    expect(await stateOf(TEE_A)).toBe("live");
+    await agreeAt();
+
+    // The admin halves the max age (no event): the indexer dates the change when it next reconciles.
+    await contracts.setMaxAge(MAX_AGE / 2);
+    const changed = await mine();
+    await stack.sync();
+    for (let n = 0; n < RECONCILE_EVERY_BLOCKS; n++) {
+      og.setTime(og.time + 60);
+      await mineAndSync();
+    }
+    await agreeAt();
+    for (let block = changed.number - 1n; block <= changed.number + 3n; block++) await agreeAt(block);
+    expect((await api(`/verification/tees/${TEE_A}`)).heartbeatMaxAgeSeconds).toBe(MAX_AGE / 2);
+
+    // Revoking a PCR disables its TEEs.
+    await contracts.heartbeat(TEE_D, og.time - 1);
+    await contracts.revokePcr(PCR_LLM_NEXT, 1);
+    await mineAndSync();
+    expect(await stateOf(TEE_D)).toBe("disabled");
+    await agreeAt();
+
+    // Every block checked so far, asked again with atBlock: the past does not move.
+    for (const block of checked.slice(0, 3)) await agreeAt(block);
+    const past = await api(`/verification/status?atBlock=${checked[0]}`);
+    expect(past.asOf.block).toBe(Number(checked[0]));
+    const byTime = await api(`/verification/tees?at=${relayed.timestamp}`);
+    expect(byTime.asOf).toEqual({ block: Number(relayed.number), timestamp: relayed.timestamp });
   });
 
   it("answers bad input with 400 and unknown TEEs with 404", async () => {
@@ -381,6 +444,8 @@ describe.each(backends)("verification on %s", (backend) => {
       ["/verification/status?from=2000&to=1000", 400, "invalid_range"],
       ["/verification/status?from=yesterday", 400, "invalid_parameter"],
       ["/verification/history?interval=minute", 400, "invalid_parameter"],
+      ["/verification/tees?atBlock=99999999", 400, "not_indexed"],
+      ["/verification/status?at=1&atBlock=1", 400, "invalid_parameter"],
       ["/verification/history?interval=hour&from=0&to=99999999", 400, "range_too_large"],
     ];
     for (const [path, status, code] of cases) {

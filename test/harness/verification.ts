@@ -6,11 +6,16 @@ const registryAbi = parseAbi([
   "function addTEEType(uint8 typeId, string name)",
   "function approvePCR(bytes32 pcrHash, uint8 teeType, string version)",
   "function revokePCR(bytes32 pcrHash, uint8 teeType)",
-  "function registerTEE(bytes32 teeId, address owner, uint8 teeType)",
+  "function registerTEE(bytes32 teeId, address owner, uint8 teeType, bytes32 pcrHash)",
   "function disableTEE(bytes32 teeId)",
   "function enableTEE(bytes32 teeId)",
   "function heartbeat(bytes32 teeId, uint256 timestamp)",
-  "function tees(bytes32 teeId) view returns (address owner, uint8 teeType, bool registered, bool enabled, uint256 registeredAt, uint256 lastHeartbeatAt, uint256 heartbeats)",
+  "function setHeartbeatMaxAge(uint256 maxAge)",
+  "function heartbeatMaxAge() view returns (uint256)",
+  "function heartbeats(bytes32 teeId) view returns (uint256)",
+  "function isTEEActive(bytes32 teeId) view returns (bool)",
+  "struct TEEInfo { address owner; address paymentAddress; string endpoint; bytes publicKey; bytes tlsCertificate; bytes32 pcrHash; uint8 teeType; bool enabled; uint256 registeredAt; uint256 lastHeartbeatAt; }",
+  "function getTEE(bytes32 teeId) view returns (TEEInfo)",
 ]);
 
 const relayAbi = parseAbi([
@@ -49,8 +54,21 @@ export class VerificationContracts {
     return this.chain.write(DEPLOYER, this.registry, registryAbi, "revokePCR", [pcrHash, teeType]);
   }
 
-  register(teeId: Hex, owner: Address, teeType: number) {
-    return this.chain.write(DEPLOYER, this.registry, registryAbi, "registerTEE", [teeId, owner, teeType]);
+  register(teeId: Hex, owner: Address, teeType: number, pcrHash: Hex) {
+    return this.chain.write(DEPLOYER, this.registry, registryAbi, "registerTEE", [teeId, owner, teeType, pcrHash]);
+  }
+
+  setMaxAge(seconds: number) {
+    return this.chain.write(DEPLOYER, this.registry, registryAbi, "setHeartbeatMaxAge", [BigInt(seconds)]);
+  }
+
+  /** The registry's own verdict at a block: what the API's state must agree with. */
+  isActive(teeId: Hex, blockNumber: bigint) {
+    return this.chain.client.readContract({ address: this.registry, abi: registryAbi, functionName: "isTEEActive", args: [teeId], blockNumber });
+  }
+
+  maxAge(blockNumber: bigint) {
+    return this.chain.client.readContract({ address: this.registry, abi: registryAbi, functionName: "heartbeatMaxAge", blockNumber });
   }
 
   disable(teeId: Hex) {
@@ -82,13 +100,12 @@ export class VerificationContracts {
   }
 
   async tee(teeId: Hex) {
-    const [owner, teeType, registered, enabled, registeredAt, lastHeartbeatAt, heartbeats] = await this.chain.client.readContract({
-      address: this.registry,
-      abi: registryAbi,
-      functionName: "tees",
-      args: [teeId],
-    });
-    return { owner, teeType, registered, enabled, registeredAt, lastHeartbeatAt, heartbeats };
+    const read = { address: this.registry, abi: registryAbi, args: [teeId] } as const;
+    const [info, heartbeats] = await Promise.all([
+      this.chain.client.readContract({ ...read, functionName: "getTEE" }),
+      this.chain.client.readContract({ ...read, functionName: "heartbeats" }),
+    ]);
+    return { ...info, heartbeats };
   }
 
   async relayTotals() {

@@ -22,12 +22,16 @@ describe("resolveConfig", () => {
     expect(config.x402?.proxies.map((p) => p.scheme)).toEqual(["exact", "upto"]);
     expect(config.x402?.startBlock).toBe(MAINNET.opgTokenStartBlock);
     expect(config.settlementRelay).toBeNull();
-    expect(config.teeRegistry).toEqual({ chain: "opengradient", address: MAINNET.teeRegistry.toLowerCase(), startBlock: 0 });
+    expect(config.teeRegistry).toEqual({
+      chain: "opengradient",
+      addresses: MAINNET.teeRegistries.map((address) => address.toLowerCase()),
+      startBlock: 0,
+    });
+    expect(config.teeHeartbeatMaxAgeSeconds).toBeNull();
     expect(config.staking?.address).toBe(MAINNET.staking);
     expect(config.chains.base.rpc).toEqual(["https://mainnet.base.org"]);
     expect(config.database).toEqual({ kind: "pglite", directory: ".ponder/pglite" });
     expect(config.port).toBe(42069);
-    expect(config.teeHeartbeatMaxAgeSeconds).toBe(3600);
   });
 
   it("names the variable that holds a bad address", () => {
@@ -37,6 +41,13 @@ describe("resolveConfig", () => {
     expect(error.message).toContain("0x123");
     expect(failure({ SETTLEMENT_RELAY_ADDRESS: "relay" }).variable).toBe("SETTLEMENT_RELAY_ADDRESS");
     expect(failure({ NON_CIRCULATING_ADDRESSES: `treasury:${A},team:0xnope` }).variable).toBe("NON_CIRCULATING_ADDRESSES");
+  });
+
+  it("reads TEE_REGISTRY_ADDRESS as a list and TEE_HEARTBEAT_MAX_AGE_SECONDS as an override", () => {
+    const config = resolveConfig({ TEE_REGISTRY_ADDRESS: ` ${A}, ${B},${A}`, TEE_HEARTBEAT_MAX_AGE_SECONDS: "900" });
+    expect(config.teeRegistry?.addresses).toEqual([A.toLowerCase(), B.toLowerCase()]);
+    expect(config.teeHeartbeatMaxAgeSeconds).toBe(900);
+    expect(failure({ TEE_REGISTRY_ADDRESS: `${A},0xnope` }).variable).toBe("TEE_REGISTRY_ADDRESS");
   });
 
   it("rejects negative and non-integer block numbers", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Random } from "../harness/random";
-import { dayOfHour, type LagBin, lagPercentile, settlementLag, splitWindow, teeState, windowHours } from "../../lib/verification";
+import { dayOfHour, firstBlockWhere, type LagBin, lagPercentile, settlementLag, splitWindow, teeState, windowHours } from "../../lib/verification";
 
 const MAX_AGE = 3600;
 const NOW = 1_800_000_000;
@@ -8,35 +8,49 @@ const NOW = 1_800_000_000;
 describe("teeState", () => {
   const enabled = { registered: true, enabled: true };
 
-  it("is live while the last heartbeat is younger than the max age at the block time", () => {
-    expect(teeState({ ...enabled, lastHeartbeat: NOW }, NOW, MAX_AGE)).toBe("live");
-    expect(teeState({ ...enabled, lastHeartbeat: NOW - MAX_AGE + 1 }, NOW, MAX_AGE)).toBe("live");
-    expect(teeState({ ...enabled, lastHeartbeat: BigInt(NOW - 10) }, NOW, MAX_AGE)).toBe("live");
+  it("is live while the last heartbeat is no older than the max age at the block time (isTEEActive)", () => {
+    expect(teeState({ ...enabled, lastHeartbeatAt: NOW }, NOW, MAX_AGE)).toBe("live");
+    expect(teeState({ ...enabled, lastHeartbeatAt: NOW - MAX_AGE }, NOW, MAX_AGE)).toBe("live");
+    expect(teeState({ ...enabled, lastHeartbeatAt: BigInt(NOW - 10) }, NOW, MAX_AGE)).toBe("live");
   });
 
-  it("turns stale exactly when the heartbeat's age reaches the max age", () => {
-    expect(teeState({ ...enabled, lastHeartbeat: NOW - MAX_AGE }, NOW, MAX_AGE)).toBe("stale");
-    expect(teeState({ ...enabled, lastHeartbeat: NOW - 10 * MAX_AGE }, NOW, MAX_AGE)).toBe("stale");
+  it("turns stale exactly when the heartbeat's age exceeds the max age", () => {
+    expect(teeState({ ...enabled, lastHeartbeatAt: NOW - MAX_AGE - 1 }, NOW, MAX_AGE)).toBe("stale");
+    expect(teeState({ ...enabled, lastHeartbeatAt: NOW - 10 * MAX_AGE }, NOW, MAX_AGE)).toBe("stale");
   });
 
   it("is stale when enabled but no heartbeat was ever received", () => {
-    expect(teeState({ ...enabled, lastHeartbeat: null }, NOW, MAX_AGE)).toBe("stale");
+    expect(teeState({ ...enabled, lastHeartbeatAt: null }, NOW, MAX_AGE)).toBe("stale");
   });
 
   it("judges age against the given time, not the wall clock", () => {
-    const tee = { ...enabled, lastHeartbeat: 1000 };
-    expect(teeState(tee, 1000 + MAX_AGE - 1, MAX_AGE)).toBe("live");
-    expect(teeState(tee, 1000 + MAX_AGE, MAX_AGE)).toBe("stale");
+    const tee = { ...enabled, lastHeartbeatAt: 1000 };
+    expect(teeState(tee, 1000 + MAX_AGE, MAX_AGE)).toBe("live");
+    expect(teeState(tee, 1000 + MAX_AGE + 1, MAX_AGE)).toBe("stale");
   });
 
   it("is disabled whenever disabled, however fresh the heartbeat", () => {
-    expect(teeState({ registered: true, enabled: false, lastHeartbeat: NOW }, NOW, MAX_AGE)).toBe("disabled");
-    expect(teeState({ registered: true, enabled: false, lastHeartbeat: null }, NOW, MAX_AGE)).toBe("disabled");
+    expect(teeState({ registered: true, enabled: false, lastHeartbeatAt: NOW }, NOW, MAX_AGE)).toBe("disabled");
+    expect(teeState({ registered: true, enabled: false, lastHeartbeatAt: null }, NOW, MAX_AGE)).toBe("disabled");
   });
 
   it("is unregistered for a TEE known only from settlements", () => {
-    expect(teeState({ registered: false, enabled: false, lastHeartbeat: null }, NOW, MAX_AGE)).toBe("unregistered");
-    expect(teeState({ registered: false, enabled: true, lastHeartbeat: NOW }, NOW, MAX_AGE)).toBe("unregistered");
+    expect(teeState({ registered: false, enabled: false, lastHeartbeatAt: null }, NOW, MAX_AGE)).toBe("unregistered");
+    expect(teeState({ registered: false, enabled: true, lastHeartbeatAt: NOW }, NOW, MAX_AGE)).toBe("unregistered");
+  });
+});
+
+describe("firstBlockWhere", () => {
+  it("finds the block a value changed at, with a logarithmic number of reads", async () => {
+    for (const changed of [11, 12, 57, 100]) {
+      let reads = 0;
+      const found = await firstBlockWhere(10, 100, async (block) => {
+        reads++;
+        return block >= changed;
+      });
+      expect(found).toBe(changed);
+      expect(reads).toBeLessThanOrEqual(7);
+    }
   });
 });
 

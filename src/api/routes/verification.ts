@@ -3,7 +3,6 @@ import {
   heartbeat,
   individualSettlement,
   teeEvent,
-  teeNode,
   teeType,
   verificationHourly,
   verificationLagDaily,
@@ -19,7 +18,6 @@ import {
   lagPercentile,
   splitWindow,
   TEE_STATES,
-  teeState,
   WINDOWS,
   type WindowName,
   windowHours,
@@ -40,16 +38,15 @@ import {
 } from "../http";
 import { endpoint } from "../openapi";
 import { rollupHourly } from "../rollup";
+import { atParams, resolvePosition, type TeeAt, teesAt } from "../verification-asof";
 
 export const verification = new Hono<{ Variables: { asOf: AsOf } }>();
 
-const maxAge = appConfig.teeHeartbeatMaxAgeSeconds;
 const registryChain = appConfig.teeRegistry?.chain ?? "opengradient";
 const settlementChain = appConfig.settlementRelay?.chain ?? registryChain;
 
 /** The time TEE states are judged at: the latest indexed block on the registry's chain. */
 const registryPosition = (asOf: AsOf) => asOf[registryChain];
-const registryNow = (asOf: AsOf) => registryPosition(asOf)?.timestamp ?? 0;
 const settlementNow = (asOf: AsOf) => asOf[settlementChain]?.timestamp ?? Math.floor(Date.now() / 1000);
 
 function parseHashParam(value: string, name: string): `0x${string}` {
@@ -59,35 +56,18 @@ function parseHashParam(value: string, name: string): `0x${string}` {
   return value.toLowerCase() as `0x${string}`;
 }
 
-type TeeRow = typeof teeNode.$inferSelect;
-
 async function typeNames() {
   const rows = await db.select({ id: teeType.id, name: teeType.name }).from(teeType);
   return new Map(rows.map((row) => [row.id, row.name]));
 }
 
-const num = (value: bigint | null) => (value === null ? null : Number(value));
+const describeTee = ({ type, ...tee }: TeeAt, names: Map<number, string>) => ({
+  ...tee,
+  type,
+  typeName: type === null ? null : (names.get(type) ?? null),
+});
 
-function describeTee(row: TeeRow, names: Map<number, string>, now: number) {
-  return {
-    teeId: row.id,
-    state: teeState(row, now, maxAge),
-    registered: row.registered,
-    enabled: row.enabled,
-    owner: row.owner,
-    type: row.teeType,
-    typeName: row.teeType === null ? null : (names.get(row.teeType) ?? null),
-    registeredBlock: num(row.registeredBlock),
-    registeredTimestamp: num(row.registeredTimestamp),
-    lastHeartbeat: num(row.lastHeartbeat),
-    heartbeatAgeSeconds: row.lastHeartbeat === null ? null : now - Number(row.lastHeartbeat),
-    heartbeatCount: row.heartbeatCount,
-    individualSettlements: row.individualSettlements,
-    lastSettlementBlock: num(row.lastSettlementBlock),
-    lastSettlementTimestamp: num(row.lastSettlementTimestamp),
-    firstSeenBlock: Number(row.firstSeenBlock),
-  };
-}
+const noTees = async () => [] as TeeAt[];
 
 function describeSettlement(row: typeof individualSettlement.$inferSelect) {
   return {
@@ -111,6 +91,7 @@ const statusQuery = z.object({
   window: z.enum(windowNames, { errorMap: () => ({ message: `must be one of ${windowNames.join(", ")}` }) }).optional(),
   from: timeParam.optional(),
   to: timeParam.optional(),
+  ...atParams,
 });
 
 function resolveWindow(query: z.infer<typeof statusQuery>, latest: number) {
@@ -153,14 +134,17 @@ endpoint({
   path: "/verification/status",
   tag: "verification",
   summary: "TEEs per state (live, stale, disabled, unregistered), verified vs batched inferences and settlement lag p50/p95 over a window",
-  description: "live: enabled and last heartbeat younger than TEE_HEARTBEAT_MAX_AGE_SECONDS at the latest indexed block. Percentiles are nearest-rank over whole seconds.",
+  description:
+    "live: the registry's isTEEActive at the block (enabled, and the last heartbeat or registration no older than the registry's heartbeatMaxAge then). at= (time) or atBlock= answer at that block of the registry's chain. Percentiles are nearest-rank over whole seconds.",
   query: statusQuery,
 });
 verification.get("/verification/status", async (c: ApiContext) => {
   const query = parseQuery(c, statusQuery);
-  const window = resolveWindow(query, settlementNow(c.var.asOf));
+  const position = await resolvePosition(registryChain, query, registryPosition(c.var.asOf));
+  const asOfQuery = query.at !== undefined || query.atBlock !== undefined;
+  const window = resolveWindow(query, asOfQuery && position ? position.timestamp : settlementNow(c.var.asOf));
   const [tees, [totals], lagBins] = await Promise.all([
-    db.select().from(teeNode),
+    position ? teesAt(position) : noTees(),
     db
       .select({
         verified: sql<string>`coalesce(sum(${verificationHourly.verified}), 0)`,
@@ -175,15 +159,14 @@ verification.get("/verification/status", async (c: ApiContext) => {
     lagHistogram(window.firstHour, window.lastHour),
   ]);
 
-  const now = registryNow(c.var.asOf);
   const byState = Object.fromEntries(TEE_STATES.map((state) => [state, 0])) as Record<(typeof TEE_STATES)[number], number>;
-  for (const tee of tees) byState[teeState(tee, now, maxAge)]++;
+  for (const tee of tees) byState[tee.state]++;
 
   const verified = Number(totals?.verified ?? 0);
   const batched = Number(totals?.batched ?? 0);
   return c.json({
     tees: { ...byState, total: tees.length },
-    heartbeatMaxAgeSeconds: maxAge,
+    heartbeatMaxAgeSeconds: appConfig.teeHeartbeatMaxAgeSeconds ?? "registry",
     window: {
       name: window.name,
       from: window.firstHour * SECONDS_PER_HOUR,
@@ -206,7 +189,7 @@ verification.get("/verification/status", async (c: ApiContext) => {
       mean: verified > 0 ? Number(totals!.lagSum) / verified : null,
       max: totals?.lagMax === null || totals?.lagMax === undefined ? null : Number(totals.lagMax),
     },
-    asOf: registryPosition(c.var.asOf),
+    asOf: position,
   });
 });
 
@@ -220,29 +203,19 @@ const teeListQuery = z.object({
     .optional(),
   limit: limitParam(100, 1000),
   format: formatParam,
+  ...atParams,
 });
 
 /** States depend on the latest block time, so the filter runs after classification; TEEs number in the hundreds at most. */
 endpoint({ path: "/verification/tees", tag: "verification", summary: "TEE nodes with their state, filterable by state and type", query: teeListQuery, csv: true });
 verification.get("/verification/tees", async (c: ApiContext) => {
   const query = parseQuery(c, teeListQuery);
-  const now = registryNow(c.var.asOf);
-  const [rows, names] = await Promise.all([
-    db
-      .select()
-      .from(teeNode)
-      .where(query.type === undefined ? undefined : eq(teeNode.teeType, query.type))
-      .orderBy(asc(teeNode.id)),
-    typeNames(),
-  ]);
+  const position = await resolvePosition(registryChain, query, registryPosition(c.var.asOf));
+  const [rows, names] = await Promise.all([position ? teesAt(position, { type: query.type }) : noTees(), typeNames()]);
   const matching = rows
-    .map((row) => describeTee(row, names, now))
+    .map((row) => describeTee(row, names))
     .filter((tee) => query.state === undefined || tee.state === query.state);
-  return listResponse(c, query.format, matching.slice(0, query.limit), {
-    total: matching.length,
-    heartbeatMaxAgeSeconds: maxAge,
-    asOf: registryPosition(c.var.asOf),
-  });
+  return listResponse(c, query.format, matching.slice(0, query.limit), { total: matching.length, asOf: position });
 });
 
 const teeQuery = z.object({ limit: limitParam(20, 500) });
@@ -257,27 +230,27 @@ endpoint({
 verification.get("/verification/tees/:teeId", async (c: ApiContext) => {
   const teeId = parseHashParam(c.req.param("teeId") ?? "", "teeId");
   const query = parseQuery(c, teeQuery);
-  const [row] = await db.select().from(teeNode).where(eq(teeNode.id, teeId)).limit(1);
+  const position = registryPosition(c.var.asOf);
+  const [row] = position ? await teesAt(position, { teeId }) : [];
   if (!row) throw notFound(`TEE ${teeId} has not been seen in the registry or in any settlement`);
   const [names, events, heartbeats, settlements] = await Promise.all([
     typeNames(),
-    db.select().from(teeEvent).where(eq(teeEvent.teeId, teeId)).orderBy(asc(teeEvent.blockNumber), asc(teeEvent.logIndex)),
+    db.select().from(teeEvent).where(and(eq(teeEvent.teeId, teeId), lte(teeEvent.blockNumber, BigInt(position!.block)))).orderBy(asc(teeEvent.blockNumber), asc(teeEvent.logIndex)),
     db
       .select()
       .from(heartbeat)
-      .where(eq(heartbeat.teeId, teeId))
+      .where(and(eq(heartbeat.teeId, teeId), lte(heartbeat.blockNumber, BigInt(position!.block))))
       .orderBy(desc(heartbeat.blockNumber), desc(heartbeat.logIndex))
       .limit(query.limit),
     db
       .select()
       .from(individualSettlement)
-      .where(eq(individualSettlement.teeId, teeId))
+      .where(and(eq(individualSettlement.teeId, teeId), lte(individualSettlement.blockNumber, BigInt(position!.block))))
       .orderBy(desc(individualSettlement.blockNumber), desc(individualSettlement.logIndex))
       .limit(query.limit),
   ]);
   return c.json({
-    ...describeTee(row, names, registryNow(c.var.asOf)),
-    heartbeatMaxAgeSeconds: maxAge,
+    ...describeTee(row, names),
     events: events.map((event) => ({
       kind: event.kind,
       block: Number(event.blockNumber),
@@ -285,6 +258,7 @@ verification.get("/verification/tees/:teeId", async (c: ApiContext) => {
       transactionHash: event.transactionHash,
     })),
     recentHeartbeats: heartbeats.map((beat) => ({
+      registry: beat.registry,
       heartbeatTimestamp: Number(beat.heartbeatTimestamp),
       block: Number(beat.blockNumber),
       timestamp: Number(beat.timestamp),

@@ -64,7 +64,7 @@ export class VerificationTraffic implements Traffic {
     for (const type of types) {
       for (let n = 1; n <= type.nodes; n++) {
         const tee: SimulatedTee = { id: id32(`tee:${type.name}-${n}`), type: type.id, enabled: true, lastHeartbeat: 0 };
-        await this.contracts.register(tee.id, actor("tee-operator", this.tees.length), type.id);
+        await this.contracts.register(tee.id, actor("tee-operator", this.tees.length), type.id, id32(`pcr:${type.name}:v1`));
         this.tees.push(tee);
       }
     }

@@ -1,0 +1,146 @@
+import { db, publicClients } from "ponder:api";
+import { heartbeat, individualSettlement, teeEvent, teeHeartbeatMaxAge, teeNode } from "ponder:schema";
+import { sql } from "ponder";
+import { z } from "zod";
+import type { ChainName } from "../../lib/config";
+import { appConfig } from "../../lib/env";
+import { REGISTRY_DEFAULT_HEARTBEAT_MAX_AGE, teeState } from "../../lib/verification";
+import { badRequest, timeParam } from "./http";
+
+/** A block the answer is exact to: `asOf` names it, and nothing after it is read. */
+export type Position = { block: number; timestamp: number };
+
+export const atParams = {
+  at: timeParam.optional(),
+  atBlock: z.coerce.number({ invalid_type_error: "must be a block number" }).int("must be a block number").min(0, "must be a block number").optional(),
+};
+
+async function blockTime(chain: ChainName, block: number) {
+  return Number((await publicClients[chain].getBlock({ blockNumber: BigInt(block) })).timestamp);
+}
+
+/**
+ * The block an as-of question is asked at, on `chain`: `atBlock` itself, or for `at` the last block
+ * whose timestamp is ≤ at (found by bisecting block times over RPC); by default the latest indexed
+ * block. Never a block the indexer has not processed.
+ */
+export async function resolvePosition(
+  chain: ChainName,
+  query: { at?: number; atBlock?: number },
+  head: Position | null,
+): Promise<Position | null> {
+  if (query.at !== undefined && query.atBlock !== undefined) throw badRequest("give at or atBlock, not both", "invalid_parameter");
+  if (head === null || (query.at === undefined && query.atBlock === undefined)) return head;
+  if (query.atBlock !== undefined) {
+    if (query.atBlock > head.block) {
+      throw badRequest(`atBlock: ${query.atBlock} is after the latest indexed block ${head.block}`, "not_indexed");
+    }
+    return { block: query.atBlock, timestamp: await blockTime(chain, query.atBlock) };
+  }
+  const at = query.at!;
+  if (at >= head.timestamp) return head;
+  if ((await blockTime(chain, 0)) > at) throw badRequest(`at: ${at} is before the chain's first block`, "invalid_parameter");
+  let low = 0;
+  let high = head.block;
+  while (high - low > 1) {
+    const middle = Math.floor((low + high) / 2);
+    if ((await blockTime(chain, middle)) <= at) low = middle;
+    else high = middle;
+  }
+  return { block: low, timestamp: await blockTime(chain, low) };
+}
+
+type Row = Record<string, string | number | boolean | null>;
+const big = (value: unknown) => (value === null || value === undefined ? null : BigInt(value as string));
+const num = (value: unknown) => (value === null || value === undefined ? null : Number(value));
+const later = (a: { block: bigint; log: number } | null, b: { block: bigint; log: number } | null) =>
+  !a ? b : !b ? a : a.block > b.block || (a.block === b.block && a.log > b.log) ? a : b;
+
+/** Each registry's heartbeat max age in force at `block`, unless TEE_HEARTBEAT_MAX_AGE_SECONDS overrides it. */
+async function maxAgesAt(block: number): Promise<(registry: string | null) => number> {
+  const override = appConfig.teeHeartbeatMaxAgeSeconds;
+  if (override !== null) return () => override;
+  const rows = (
+    await db.execute(
+      sql`select distinct on (registry) registry, max_age_seconds from ${teeHeartbeatMaxAge}
+          where block_number <= ${block} order by registry, block_number desc`,
+    )
+  ).rows as Row[];
+  const byRegistry = new Map(rows.map((row) => [String(row.registry), Number(row.max_age_seconds)]));
+  return (registry) => (registry !== null && byRegistry.get(registry)) || REGISTRY_DEFAULT_HEARTBEAT_MAX_AGE;
+}
+
+/**
+ * Every TEE as it stood after `position.block`, rebuilt from the event tables (one indexed lookup
+ * per TEE and table), so the state is the registry's `isTEEActive` at that block and nothing newer
+ * is read, at the latest block or any earlier one.
+ */
+export async function teesAt(position: Position, filter: { teeId?: `0x${string}`; type?: number } = {}) {
+  const n = position.block;
+  const where = sql.join(
+    [
+      sql`t.first_seen_block <= ${n}`,
+      ...(filter.teeId === undefined ? [] : [sql`t.id = ${filter.teeId}`]),
+      ...(filter.type === undefined ? [] : [sql`t.tee_type = ${filter.type}`]),
+    ],
+    sql` and `,
+  );
+  const [result, maxAgeOf] = await Promise.all([
+    db.execute(sql`
+      select t.id, t.owner, t.tee_type, t.first_seen_block,
+        t.heartbeat_count - (select count(*) from ${heartbeat} x where x.tee_id = t.id and x.block_number > ${n}) as heartbeat_count,
+        t.individual_settlements - (select count(*) from ${individualSettlement} x where x.tee_id = t.id and x.block_number > ${n}) as individual_settlements,
+        e.kind as event_kind, e.block_number as event_block, e.log_index as event_log, e.registry as event_registry,
+        h.block_number as beat_block, h.log_index as beat_log, h.timestamp as beat_at, h.registry as beat_registry,
+        r.block_number as registered_block, r.timestamp as registered_at,
+        s.block_number as settlement_block, s.timestamp as settlement_at
+      from ${teeNode} t
+      left join lateral (select kind, block_number, log_index, registry from ${teeEvent} x
+        where x.tee_id = t.id and x.block_number <= ${n} order by x.block_number desc, x.log_index desc limit 1) e on true
+      left join lateral (select block_number, log_index, timestamp, registry from ${heartbeat} x
+        where x.tee_id = t.id and x.block_number <= ${n} order by x.block_number desc, x.log_index desc limit 1) h on true
+      left join lateral (select block_number, timestamp from ${teeEvent} x
+        where x.tee_id = t.id and x.kind = 'registered' and x.block_number <= ${n} order by x.block_number desc, x.log_index desc limit 1) r on true
+      left join lateral (select block_number, timestamp from ${individualSettlement} x
+        where x.tee_id = t.id and x.block_number <= ${n} order by x.block_number desc, x.log_index desc limit 1) s on true
+      where ${where}
+      order by t.id`),
+    maxAgesAt(n),
+  ]);
+
+  return (result.rows as Row[]).map((row) => {
+    const event = row.event_block === null ? null : { block: big(row.event_block)!, log: Number(row.event_log), registry: String(row.event_registry) };
+    const beat = row.beat_block === null ? null : { block: big(row.beat_block)!, log: Number(row.beat_log), registry: String(row.beat_registry) };
+    const registered = event !== null || beat !== null;
+    // The registry accepts heartbeats from enabled TEEs only, so without a lifecycle event a heartbeat shows it enabled.
+    const enabled = event ? row.event_kind !== "disabled" : beat !== null;
+    const lastHeartbeatAt = [big(row.beat_at), big(row.registered_at)].reduce<bigint | null>(
+      (max, value) => (value === null || (max !== null && max >= value) ? max : value),
+      null,
+    );
+    const registry = (later(event, beat) as { registry: string } | null)?.registry ?? null;
+    const maxAgeSeconds = maxAgeOf(registry);
+    const tee = { registered, enabled, lastHeartbeatAt };
+    return {
+      teeId: String(row.id) as `0x${string}`,
+      state: teeState(tee, position.timestamp, maxAgeSeconds),
+      registered,
+      enabled: registered && enabled,
+      registry,
+      owner: registered ? (row.owner as string | null) : null,
+      type: registered ? num(row.tee_type) : null,
+      registeredBlock: num(row.registered_block),
+      registeredTimestamp: num(row.registered_at),
+      lastHeartbeatAt: num(lastHeartbeatAt),
+      heartbeatAgeSeconds: lastHeartbeatAt === null ? null : position.timestamp - Number(lastHeartbeatAt),
+      heartbeatMaxAgeSeconds: maxAgeSeconds,
+      heartbeatCount: Number(row.heartbeat_count),
+      individualSettlements: Number(row.individual_settlements),
+      lastSettlementBlock: num(row.settlement_block),
+      lastSettlementTimestamp: num(row.settlement_at),
+      firstSeenBlock: Number(row.first_seen_block),
+    };
+  });
+}
+
+export type TeeAt = Awaited<ReturnType<typeof teesAt>>[number];
