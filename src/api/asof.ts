@@ -68,7 +68,7 @@ export async function resolveAsOf(
   chain: ChainName,
   query: { at?: number; atBlock?: number },
 ): Promise<BlockRef> {
-  if (query.at !== undefined && query.atBlock !== undefined) throw badRequest("give at or atBlock, not both");
+  if (query.at !== undefined && query.atBlock !== undefined) throw badRequest("give at or atBlock, not both", "invalid_parameter");
   const head = c.var.asOf[chain];
   if (!head) throw notFound(`nothing has been indexed on ${chain} yet`);
   if (query.atBlock !== undefined) {

@@ -1,54 +1,12 @@
-import { db, publicClients } from "ponder:api";
+import { db } from "ponder:api";
 import { heartbeat, individualSettlement, teeEvent, teeHeartbeatMaxAge, teeNode } from "ponder:schema";
 import { sql } from "ponder";
-import { z } from "zod";
-import type { ChainName } from "../../lib/config";
 import { appConfig } from "../../lib/env";
 import { REGISTRY_DEFAULT_HEARTBEAT_MAX_AGE, teeState } from "../../lib/verification";
-import { badRequest, timeParam } from "./http";
+import type { BlockRef } from "./asof";
 
 /** A block the answer is exact to: `asOf` names it, and nothing after it is read. */
-export type Position = { block: number; timestamp: number };
-
-export const atParams = {
-  at: timeParam.optional(),
-  atBlock: z.coerce.number({ invalid_type_error: "must be a block number" }).int("must be a block number").min(0, "must be a block number").optional(),
-};
-
-async function blockTime(chain: ChainName, block: number) {
-  return Number((await publicClients[chain].getBlock({ blockNumber: BigInt(block) })).timestamp);
-}
-
-/**
- * The block an as-of question is asked at, on `chain`: `atBlock` itself, or for `at` the last block
- * whose timestamp is ≤ at (found by bisecting block times over RPC); by default the latest indexed
- * block. Never a block the indexer has not processed.
- */
-export async function resolvePosition(
-  chain: ChainName,
-  query: { at?: number; atBlock?: number },
-  head: Position | null,
-): Promise<Position | null> {
-  if (query.at !== undefined && query.atBlock !== undefined) throw badRequest("give at or atBlock, not both", "invalid_parameter");
-  if (head === null || (query.at === undefined && query.atBlock === undefined)) return head;
-  if (query.atBlock !== undefined) {
-    if (query.atBlock > head.block) {
-      throw badRequest(`atBlock: ${query.atBlock} is after the latest indexed block ${head.block}`, "not_indexed");
-    }
-    return { block: query.atBlock, timestamp: await blockTime(chain, query.atBlock) };
-  }
-  const at = query.at!;
-  if (at >= head.timestamp) return head;
-  if ((await blockTime(chain, 0)) > at) throw badRequest(`at: ${at} is before the chain's first block`, "invalid_parameter");
-  let low = 0;
-  let high = head.block;
-  while (high - low > 1) {
-    const middle = Math.floor((low + high) / 2);
-    if ((await blockTime(chain, middle)) <= at) low = middle;
-    else high = middle;
-  }
-  return { block: low, timestamp: await blockTime(chain, low) };
-}
+type Position = BlockRef;
 
 type Row = Record<string, string | number | boolean | null>;
 const big = (value: unknown) => (value === null || value === undefined ? null : BigInt(value as string));

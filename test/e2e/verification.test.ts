@@ -444,7 +444,7 @@ describe.each(backends)("verification on %s", (backend) => {
       ["/verification/status?from=2000&to=1000", 400, "invalid_range"],
       ["/verification/status?from=yesterday", 400, "invalid_parameter"],
       ["/verification/history?interval=minute", 400, "invalid_parameter"],
-      ["/verification/tees?atBlock=99999999", 400, "not_indexed"],
+      ["/verification/tees?atBlock=99999999", 404, "not_found"],
       ["/verification/status?at=1&atBlock=1", 400, "invalid_parameter"],
       ["/verification/history?interval=hour&from=0&to=99999999", 400, "range_too_large"],
     ];

@@ -38,7 +38,8 @@ import {
 } from "../http";
 import { endpoint } from "../openapi";
 import { rollupHourly } from "../rollup";
-import { atParams, resolvePosition, type TeeAt, teesAt } from "../verification-asof";
+import { asOfParams, resolveAsOf } from "../asof";
+import { type TeeAt, teesAt } from "../verification-asof";
 
 export const verification = new Hono<{ Variables: { asOf: AsOf } }>();
 
@@ -47,6 +48,12 @@ const settlementChain = appConfig.settlementRelay?.chain ?? registryChain;
 
 /** The time TEE states are judged at: the latest indexed block on the registry's chain. */
 const registryPosition = (asOf: AsOf) => asOf[registryChain];
+
+/** The registry chain's block an answer describes; null (no TEEs yet) only when nothing is indexed and no time was asked for. */
+async function positionOf(c: ApiContext, query: { at?: number; atBlock?: number }) {
+  if (!registryPosition(c.var.asOf) && query.at === undefined && query.atBlock === undefined) return null;
+  return resolveAsOf(c, registryChain, query);
+}
 const settlementNow = (asOf: AsOf) => asOf[settlementChain]?.timestamp ?? Math.floor(Date.now() / 1000);
 
 function parseHashParam(value: string, name: string): `0x${string}` {
@@ -91,7 +98,7 @@ const statusQuery = z.object({
   window: z.enum(windowNames, { errorMap: () => ({ message: `must be one of ${windowNames.join(", ")}` }) }).optional(),
   from: timeParam.optional(),
   to: timeParam.optional(),
-  ...atParams,
+  ...asOfParams,
 });
 
 function resolveWindow(query: z.infer<typeof statusQuery>, latest: number) {
@@ -140,7 +147,7 @@ endpoint({
 });
 verification.get("/verification/status", async (c: ApiContext) => {
   const query = parseQuery(c, statusQuery);
-  const position = await resolvePosition(registryChain, query, registryPosition(c.var.asOf));
+  const position = await positionOf(c, query);
   const asOfQuery = query.at !== undefined || query.atBlock !== undefined;
   const window = resolveWindow(query, asOfQuery && position ? position.timestamp : settlementNow(c.var.asOf));
   const [tees, [totals], lagBins] = await Promise.all([
@@ -203,14 +210,14 @@ const teeListQuery = z.object({
     .optional(),
   limit: limitParam(100, 1000),
   format: formatParam,
-  ...atParams,
+  ...asOfParams,
 });
 
 /** States depend on the latest block time, so the filter runs after classification; TEEs number in the hundreds at most. */
 endpoint({ path: "/verification/tees", tag: "verification", summary: "TEE nodes with their state, filterable by state and type", query: teeListQuery, csv: true });
 verification.get("/verification/tees", async (c: ApiContext) => {
   const query = parseQuery(c, teeListQuery);
-  const position = await resolvePosition(registryChain, query, registryPosition(c.var.asOf));
+  const position = await positionOf(c, query);
   const [rows, names] = await Promise.all([position ? teesAt(position, { type: query.type }) : noTees(), typeNames()]);
   const matching = rows
     .map((row) => describeTee(row, names))
