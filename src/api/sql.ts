@@ -25,8 +25,9 @@ export function sqlOverHttp(): MiddlewareHandler {
   return async (c, next) => {
     try {
       if (PRIVATE_NAMES.test(c.req.query("sql") ?? "")) throw badRequest("only the published tables can be queried", "sql_refused");
-      await ponderClient(c, next);
-      if (c.req.path !== "/sql/db") return;
+      const answer = await ponderClient(c, next);
+      if (answer) c.res = answer;
+      if (c.req.path !== "/sql/db") return c.res;
       if (c.res.status !== 200) throw badRequest((await c.res.text()).slice(0, 500), "sql_refused");
       const result = (await c.res.clone().json()) as { rows?: unknown[] };
       if ((result.rows?.length ?? 0) > SQL_MAX_ROWS) throw badRequest(`the result holds more than ${SQL_MAX_ROWS} rows; add a limit`, "sql_too_many_rows");
@@ -34,5 +35,6 @@ export function sqlOverHttp(): MiddlewareHandler {
       const refusal = error instanceof ApiError ? error : badRequest(String((error as Error)?.message).slice(0, 500), "sql_refused");
       c.res = errorResponse(c, refusal);
     }
+    return c.res;
   };
 }
