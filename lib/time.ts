@@ -55,3 +55,29 @@ export function periodStarts(from: number, to: number, interval: Interval): numb
   }
   return starts;
 }
+
+const UNIX_SECONDS = /^\d{1,12}$/;
+/** ISO 8601 calendar date, optionally with a time; a time without an offset is read as UTC. */
+const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+
+/** Unix seconds of `value`, or null unless it is unix seconds or an ISO 8601 date (UTC unless it says otherwise). */
+export function parseTime(value: string): number | null {
+  if (UNIX_SECONDS.test(value)) return Number(value);
+  const match = ISO_8601.exec(value);
+  if (!match) return null;
+  const [, year, month, day, hour = "00", minute = "00", second = "00", offset = "Z"] = match;
+  const [y, mo, d, h, mi, s] = [year, month, day, hour, minute, second].map(Number) as [number, number, number, number, number, number];
+  const local = Date.UTC(y, mo - 1, d, h, mi, s);
+  const date = new Date(local);
+  // Date.UTC rolls 02-30 over into March: a date that does not exist is refused instead.
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d || h > 23 || mi > 59 || s > 59) return null;
+  let offsetMinutes = 0;
+  if (offset !== "Z") {
+    const digits = offset.replace(":", "");
+    const hours = Number(digits.slice(1, 3));
+    const minutes = Number(digits.slice(3, 5));
+    if (hours > 23 || minutes > 59) return null;
+    offsetMinutes = (offset.startsWith("-") ? -1 : 1) * (hours * 60 + minutes);
+  }
+  return Math.floor(local / 1000) - offsetMinutes * 60;
+}

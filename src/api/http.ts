@@ -7,7 +7,7 @@ import { z } from "zod";
 import { type ChainProgress, decodeCheckpoint } from "../../lib/checkpoint";
 import { CHAIN_NAMES, type ChainName } from "../../lib/config";
 import { appConfig } from "../../lib/env";
-import { INTERVALS, type Interval } from "../../lib/time";
+import { INTERVALS, type Interval, parseTime } from "../../lib/time";
 
 /** An error the client caused or asked for; rendered as `{ error: { code, message } }`. */
 export class ApiError extends Error {
@@ -33,7 +33,12 @@ export function errorResponse(c: Context, error: unknown) {
 
 /** Validates query parameters; every failure is a 400 naming the parameter. */
 export function parseQuery<T extends z.ZodTypeAny>(c: Context, schema: T): z.infer<T> {
-  const result = schema.safeParse(c.req.query());
+  const query = c.req.query();
+  for (const [name, value] of Object.entries(query)) {
+    // Coercion would read a blank `atBlock=` as 0: a parameter is either absent or has a value.
+    if (value.trim() === "") throw badRequest(`${name}: must not be blank`, "invalid_parameter");
+  }
+  const result = schema.safeParse(query);
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const name = issue.path.join(".") || "query";
@@ -51,17 +56,16 @@ export function parseAddressParam(value: string, name = "address"): Address {
 
 /** 9999-12-31T23:59:59Z: later instants break calendar arithmetic (an invalid Date, then a 500). */
 const MAX_TIMESTAMP = 253_402_300_799;
-
-/** A point in time: unix seconds or an ISO 8601 date. */
+/** A point in time: unix seconds or an ISO 8601 date, in UTC unless the date carries an offset. */
 export const timeParam = z
   .string()
   .transform((value, ctx) => {
-    const seconds = /^\d+$/.test(value) ? Number(value) : Date.parse(value) / 1000;
-    if (!Number.isFinite(seconds) || seconds < 0 || seconds > MAX_TIMESTAMP) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `"${value}" is not unix seconds or an ISO 8601 date before the year 10000` });
+    const seconds = parseTime(value);
+    if (seconds === null || seconds < 0 || seconds > MAX_TIMESTAMP) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `"${value}" is not unix seconds or an ISO 8601 date (UTC) before the year 10000` });
       return z.NEVER;
     }
-    return Math.floor(seconds);
+    return seconds;
   });
 
 export const intervalParam = z.enum(INTERVALS, {
@@ -173,54 +177,23 @@ export function perPosition<T>(read: (asOf: AsOf) => Promise<T>): (asOf: AsOf) =
 
 type Env = { Variables: { asOf: AsOf } };
 
-type CachedResponse = { status: number; headers: [string, string][]; body: ArrayBuffer; expires: number };
 /**
- * The cache is bounded in bytes, not entries: it shares the indexer's process, and 2,000 answers of
- * /holders/top?limit=1000 (150 kB each) would hold 300 MB.
- */
-const RESPONSE_CACHE_BYTES = 32 * 1024 * 1024;
-/** A reorg can replace a block by another at the same height and second, leaving the ETag unchanged: bound the staleness. */
-const RESPONSE_CACHE_MS = 2000;
-const responses = new Map<string, CachedResponse>();
-let cachedBytes = 0;
-
-function remember(etag: string, response: CachedResponse) {
-  if (response.body.byteLength > RESPONSE_CACHE_BYTES / 16) return;
-  const replaced = responses.get(etag);
-  if (replaced) {
-    cachedBytes -= replaced.body.byteLength;
-    responses.delete(etag);
-  }
-  while (cachedBytes + response.body.byteLength > RESPONSE_CACHE_BYTES) {
-    const [oldest, entry] = responses.entries().next().value!;
-    cachedBytes -= entry.body.byteLength;
-    responses.delete(oldest);
-  }
-  responses.set(etag, response);
-  cachedBytes += response.body.byteLength;
-}
-
-/**
- * Reads the indexed position once per request and exposes it as `c.var.asOf`. Every answer is a
- * function of the URL and that position, so the ETag hashes both, conditional requests get 304,
- * and a repeated URL is served from memory until the next block is indexed.
+ * Reads the indexed position once per request and exposes it as `c.var.asOf`. The ETag hashes the
+ * answer itself: a reorg can replace a block by another at the same height and second, so the
+ * position alone would keep a stale answer's tag, and no answer is reused across requests.
  */
 export const freshness: MiddlewareHandler<Env> = async (c, next) => {
-  const asOf = await readAsOf();
-  c.set("asOf", asOf);
-  const etag = `W/"${createHash("sha1").update(JSON.stringify(asOf)).update(c.req.url).digest("base64url").slice(0, 20)}"`;
-  const cacheHeaders = { ETag: etag, "Cache-Control": "public, max-age=2" };
-  if (c.req.header("if-none-match") === etag) return c.body(null, 304, cacheHeaders);
-
-  const cached = responses.get(etag);
-  if (cached && cached.expires > Date.now()) return new Response(cached.body, { status: cached.status, headers: cached.headers });
-
+  c.set("asOf", await readAsOf());
   await next();
-  if (c.res.status === 200) {
-    for (const [name, value] of Object.entries(cacheHeaders)) c.header(name, value);
-    const body = await c.res.clone().arrayBuffer();
-    remember(etag, { status: 200, headers: [...c.res.headers.entries()], body, expires: Date.now() + RESPONSE_CACHE_MS });
+  if (c.res.status !== 200) return;
+  const body = await c.res.clone().arrayBuffer();
+  const etag = `W/"${createHash("sha1").update(new Uint8Array(body)).digest("base64url").slice(0, 20)}"`;
+  const cacheHeaders = { ETag: etag, "Cache-Control": "public, max-age=2" };
+  if (c.req.header("if-none-match") === etag) {
+    c.res = new Response(null, { status: 304, headers: cacheHeaders });
+    return;
   }
+  for (const [name, value] of Object.entries(cacheHeaders)) c.header(name, value);
 };
 
 export type ApiContext = Context<Env>;

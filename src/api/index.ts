@@ -4,10 +4,11 @@ import { fileURLToPath } from "node:url";
 import { db } from "ponder:api";
 import schema from "ponder:schema";
 import { Hono } from "hono";
-import { client, graphql } from "ponder";
+import { graphql } from "ponder";
 import { dashboard } from "./dashboard";
 import { type AsOf, errorResponse, freshness, notFound } from "./http";
 import { endpoint, openApiDocument } from "./openapi";
+import { sqlOverHttp } from "./sql";
 import { analysesRoutes } from "./routes/analyses";
 import { fees } from "./routes/fees";
 import { staking } from "./routes/staking";
@@ -32,7 +33,7 @@ v1.all("*", () => {
 });
 
 const app = new Hono();
-app.use("/sql/*", client({ db, schema }));
+app.use("/sql/*", sqlOverHttp());
 app.use("/graphql", graphql({ db, schema }));
 app.route("/api/v1", v1);
 app.route("/", dashboard);

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Address } from "viem";
+import { type Address, parseAbiItem } from "viem";
 import { opgTokenAbi } from "../../abis/opgToken";
 import { OPG_MAX_SUPPLY } from "../../lib/supply";
 import { TREASURY } from "../harness/accounts";
@@ -12,6 +12,8 @@ import { createDatabase, Indexer } from "../harness/indexer";
 import { Random } from "../harness/random";
 import { holder, TokenTraffic } from "../harness/simulate/token";
 import { backends } from "../harness/stack";
+
+const transferEvent = parseAbiItem("event Transfer(address indexed from, address indexed to, uint256 value)");
 
 /** The token tables, read through GraphQL in a fixed order, so two indexers can be compared row for row. */
 async function dumpTokenTables(indexer: Indexer) {
@@ -28,7 +30,7 @@ async function dumpTokenTables(indexer: Indexer) {
   });
   const body = (await response.json()) as { data?: unknown; errors?: unknown };
   if (!body.data) throw new Error(`GraphQL failed: ${JSON.stringify(body.errors)}`);
-  return body.data as { accounts: { items: { address: string; balance: string }[] } };
+  return body.data as { accounts: { items: { address: string; balance: string }[] }; transfers: { totalCount: number } };
 }
 
 describe.each(backends)("reliability on %s", (backend) => {
@@ -109,6 +111,28 @@ describe.each(backends)("reliability on %s", (backend) => {
   it("resumes after being killed and ends with the chain's numbers", async () => {
     await expectMatchesChain(restarted);
   });
+
+  it("survives SIGKILLs at random moments of backfill and live indexing on one database", async () => {
+    const database = await persistentDatabase();
+    const kills = Number(process.env.RELIABILITY_KILLS ?? 20);
+    for (let kill = 0; kill < kills; kill++) {
+      // Blocks mined while it is down are backfilled on start; blocks mined while it runs arrive live.
+      await trade(random.int(4, 10));
+      const indexer = await Indexer.start(devnet.env, database);
+      const live = trade(random.int(0, 4));
+      await new Promise((resolve) => setTimeout(resolve, random.int(0, 2500)));
+      await indexer.crash();
+      await live;
+    }
+    const survivor = await Indexer.start(devnet.env, database);
+    try {
+      await expectMatchesChain(survivor);
+      const transfers = await devnet.base.client.getLogs({ address: devnet.token, event: transferEvent, fromBlock: 0n, toBlock: "latest" });
+      expect((await dumpTokenTables(survivor)).transfers.totalCount).toBe(transfers.length);
+    } finally {
+      await survivor.stop();
+    }
+  }, 300_000);
 
   it("loses and doubles nothing when one RPC request in five fails", async () => {
     await expectMatchesChain(flakyIndexer);

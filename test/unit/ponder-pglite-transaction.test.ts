@@ -1,0 +1,61 @@
+import { PGlite } from "@electric-sql/pglite";
+import { drizzle } from "drizzle-orm/pglite";
+import { sql } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+// Ponder's query builder is not exported; the patched file itself is what must be checked.
+// @ts-expect-error Ponder ships declarations for its public entry only
+import { createQB } from "../../node_modules/ponder/dist/esm/database/queryBuilder.js";
+// @ts-expect-error as above
+import { NonRetryableUserError } from "../../node_modules/ponder/dist/esm/internal/errors.js";
+
+const quietLogger = { warn() {}, error() {}, info() {}, debug() {}, trace() {} };
+const common = {
+  logger: quietLogger,
+  shutdown: { isKilled: false },
+  metrics: {
+    ponder_database_method_duration: { observe() {} },
+    ponder_database_method_error_total: { inc() {} },
+  },
+};
+
+describe("Ponder's transaction() on PGlite (patches/ponder+0.16.10.patch)", () => {
+  it("commits a batch's rows and its checkpoint together or not at all", async () => {
+    const client = new PGlite();
+    const qb = createQB(drizzle(client), { common, isAdmin: false }) as any;
+    await client.exec("create table transfer (id int primary key); create table checkpoint (block int)");
+
+    await expect(
+      qb.transaction(async (tx: any) => {
+        await tx.execute(sql`insert into transfer values (1), (2)`);
+        // The process dies (here: the batch fails) before the checkpoint is written.
+        throw new NonRetryableUserError("killed before the checkpoint");
+      }),
+    ).rejects.toThrow("killed before the checkpoint");
+    expect((await client.query("select count(*)::int as n from transfer")).rows).toEqual([{ n: 0 }]);
+
+    await qb.transaction(async (tx: any) => {
+      await tx.execute(sql`insert into transfer values (1), (2)`);
+      await tx.execute(sql`insert into checkpoint values (7)`);
+    });
+    expect((await client.query("select count(*)::int as n from transfer")).rows).toEqual([{ n: 2 }]);
+    await client.close();
+  });
+
+  it("runs concurrent transactions one at a time on the shared session", async () => {
+    const client = new PGlite();
+    const qb = createQB(drizzle(client), { common, isAdmin: false }) as any;
+    const other = createQB(drizzle(client), { common, isAdmin: false }) as any;
+    await client.exec("create table log (who text, step int)");
+    const writer = (builder: any, who: string) =>
+      builder.transaction(async (tx: any) => {
+        for (let step = 0; step < 3; step++) {
+          await tx.execute(sql`insert into log values (${who}, ${step})`);
+          await new Promise((resolve) => setTimeout(resolve, 5));
+        }
+      });
+    await Promise.all([writer(qb, "a"), writer(other, "b")]);
+    const order = (await client.query<{ who: string }>("select who from log")).rows.map((row) => row.who).join("");
+    expect(["aaabbb", "bbbaaa"]).toContain(order);
+    await client.close();
+  });
+});
