@@ -18,6 +18,7 @@ export const MAINNET = {
   teeRegistry: "0x703cB174AEadB35D611858369B4b1111dC9Abda6",
   staking: "0x0000000000000000000000000000000000000800",
   distribution: "0x0000000000000000000000000000000000000801",
+  governance: "0x0000000000000000000000000000000000000805",
   /**
    * The token's deployment block is not published. It replaced the old token on 2026-04-12;
    * Base produced block 0 at 1686789347 with 2-second blocks, so 2026-04-12T00:00Z is about
@@ -40,6 +41,7 @@ export type AppConfig = {
   teeRegistry: SourceLocation | null;
   staking: SourceLocation | null;
   distribution: SourceLocation | null;
+  governance: SourceLocation | null;
   reconcileIntervalBlocks: number;
   nonCirculating: NonCirculatingAddress[];
   teeHeartbeatMaxAgeSeconds: number;
@@ -204,6 +206,7 @@ export function resolveConfig(env: Env = process.env): AppConfig {
     teeRegistry: ogSource("TEE_REGISTRY_ADDRESS", "TEE_REGISTRY_CHAIN", MAINNET.teeRegistry),
     staking: ogSource("STAKING_ADDRESS", "STAKING_CHAIN", MAINNET.staking),
     distribution: ogSource("DISTRIBUTION_ADDRESS", "DISTRIBUTION_CHAIN", MAINNET.distribution),
+    governance: ogSource("GOVERNANCE_ADDRESS", "GOVERNANCE_CHAIN", MAINNET.governance),
     reconcileIntervalBlocks: parsePositiveInt(env, "RECONCILE_INTERVAL_BLOCKS", 300),
     nonCirculating: parseLabelledAddresses(env, "NON_CIRCULATING_ADDRESSES"),
     teeHeartbeatMaxAgeSeconds: parsePositiveInt(env, "TEE_HEARTBEAT_MAX_AGE_SECONDS", 3600),
