@@ -5,12 +5,12 @@
 
 /** x/gov's ProposalStatus enum, by index; "canceled" and "removed" are the indexer's own (the chain deletes those proposals). */
 export const CHAIN_STATUSES = ["unspecified", "deposit_period", "voting_period", "passed", "rejected", "failed"] as const;
-export const PROPOSAL_STATUSES = [...CHAIN_STATUSES.slice(1), "canceled", "removed"] as const;
+export const PROPOSAL_STATUSES = ["deposit_period", "voting_period", "passed", "rejected", "failed", "canceled", "removed"] as const;
 export type ProposalStatus = (typeof PROPOSAL_STATUSES)[number];
 export const OPEN_STATUSES: readonly ProposalStatus[] = ["deposit_period", "voting_period"];
 
 export function statusName(status: number): ProposalStatus {
-  const name = CHAIN_STATUSES[status];
+  const name = CHAIN_STATUSES[status] as ProposalStatus | "unspecified" | undefined;
   if (!name || name === "unspecified") throw new Error(`unknown proposal status ${status}`);
   return name;
 }

@@ -1,4 +1,4 @@
-import { type Address, parseAbi } from "viem";
+import { type Address, parseAbi, toHex } from "viem";
 import { governanceAbi } from "../../abis/governance";
 import { DEPLOYER } from "./accounts";
 import type { DevChain } from "./chain";
@@ -35,7 +35,7 @@ const coins = (amount: bigint) => [{ denom: GOV_DENOM, amount }];
 /** A compact proposal document of the shape x/gov's submitProposal takes. */
 export function proposalJson(title: string, summary: string) {
   const message = { "@type": "/cosmos.gov.v1.MsgExecLegacyContent", authority: "opg10d07y265gmmuvt4z0w9aw880jnsr700jd5ssvn" };
-  return new TextEncoder().encode(JSON.stringify({ messages: [message], metadata: `ipfs://${title.replace(/\W+/g, "-")}`, title, summary }));
+  return toHex(JSON.stringify({ messages: [message], metadata: `ipfs://${title.replace(/\W+/g, "-")}`, title, summary }));
 }
 
 export const govTx = (og: DevChain) => ({
