@@ -111,6 +111,16 @@ ponder.on("Governance:VoteWeighted", async ({ event, context }) => {
   await recordVote(context.db, event, event.args.proposalId, event.args.voter, weightedOptions(event.args.options), true);
 });
 
+/** Null where the address has no code yet (a local devnet before the double is placed). */
+async function readParams(client: Parameters<Parameters<typeof ponder.on>[1]>[0]["context"]["client"]) {
+  try {
+    return await client.readContract({ abi: governanceAbi, address: appConfig.governance!.address, functionName: "getParams" });
+  } catch (error) {
+    if (/returned no data/.test(String((error as Error).message))) return null;
+    throw error;
+  }
+}
+
 /**
  * Status changes happen in x/gov's end blocker without an EVM event. Each block costs one cache
  * read; the chain is read for open proposals only at the reconciliation interval (with the params)
@@ -119,12 +129,12 @@ ponder.on("Governance:VoteWeighted", async ({ event, context }) => {
 ponder.on("GovernanceReconciliation:block", async ({ event, context }) => {
   const db = context.db;
   const state = await getOrCreateState(db);
-  const scheduled = event.block.number % BigInt(appConfig.reconcileIntervalBlocks) === 0n || state.paramsBlock === null;
+  const scheduled = event.block.number % BigInt(appConfig.reconcileIntervalBlocks) === 0n;
   const due = state.nextEndTime !== null && event.block.timestamp >= state.nextEndTime;
   if (!scheduled && !due) return;
 
-  if (scheduled) {
-    const params = await context.client.readContract({ abi: governanceAbi, address: appConfig.governance!.address, functionName: "getParams" });
+  const params = scheduled ? await readParams(context.client) : null;
+  if (params) {
     await db.update(governanceState, { id: STATE_ID }).set({
       quorum: params.quorum,
       threshold: params.threshold,

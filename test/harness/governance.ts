@@ -1,4 +1,4 @@
-import { type Address, parseAbi, toHex } from "viem";
+import { type Address, encodeFunctionData, parseAbi, toHex } from "viem";
 import { governanceAbi } from "../../abis/governance";
 import { DEPLOYER } from "./accounts";
 import type { DevChain } from "./chain";
@@ -39,8 +39,14 @@ export function proposalJson(title: string, summary: string) {
 }
 
 export const govTx = (og: DevChain) => ({
+  /** Reading the JSON document byte by byte costs more than the harness' default gas. */
   submit: (proposer: Address, title: string, summary: string, deposit: bigint) =>
-    og.write(proposer, GOVERNANCE_PRECOMPILE, governanceDoubleAbi, "submitProposal", [proposer, proposalJson(title, summary), coins(deposit)]),
+    og.send({
+      from: proposer,
+      to: GOVERNANCE_PRECOMPILE,
+      gas: 10_000_000n,
+      data: encodeFunctionData({ abi: governanceDoubleAbi, functionName: "submitProposal", args: [proposer, proposalJson(title, summary), coins(deposit)] }),
+    }),
   deposit: (depositor: Address, id: bigint, amount: bigint) =>
     og.write(depositor, GOVERNANCE_PRECOMPILE, governanceDoubleAbi, "deposit", [depositor, id, coins(amount)]),
   cancel: (proposer: Address, id: bigint) => og.write(proposer, GOVERNANCE_PRECOMPILE, governanceDoubleAbi, "cancelProposal", [proposer, id]),
@@ -49,7 +55,8 @@ export const govTx = (og: DevChain) => ({
   voteWeighted: (voter: Address, id: bigint, options: { option: number; weight: string }[]) =>
     og.write(voter, GOVERNANCE_PRECOMPILE, governanceDoubleAbi, "voteWeighted", [voter, id, options, ""]),
   /** What the chain's end blocker does each block; any account may trigger it on the double. */
-  endBlocker: () => og.write(DEPLOYER, GOVERNANCE_PRECOMPILE, governanceDoubleAbi, "endBlocker", []),
+  endBlocker: () =>
+    og.send({ from: DEPLOYER, to: GOVERNANCE_PRECOMPILE, gas: 20_000_000n, data: encodeFunctionData({ abi: governanceDoubleAbi, functionName: "endBlocker" }) }),
 });
 
 export async function chainProposal(og: DevChain, id: bigint, blockNumber?: bigint) {
