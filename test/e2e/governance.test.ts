@@ -176,6 +176,14 @@ describe.each(backends)("governance on %s", (backend) => {
     expect(history.data.reduce((s: number, r: { proposalsSubmitted: number }) => s + r.proposalsSubmitted, 0)).toBe(4);
   });
 
+  it("reports validator voting participation and delegator overrides in the analysis", async () => {
+    const result = await api().json("/api/v1/analyses/validator-voting-participation?limit=10");
+    const row = (address: Address) => result.data.find((r: { address: string }) => r.address === address.toLowerCase());
+    // Proposals 1, 2 and 3 reached voting; V0 voted on 1 and 3, where D0 and D4 (its delegators) voted too on 1 and D0 on 3.
+    expect(row(V0)).toMatchObject({ proposals_voted: 2, proposals_in_voting: 3, delegator_overrides: 3 });
+    expect(row(V2)).toMatchObject({ proposals_voted: 2, vote_changes: 1 });
+  });
+
   it("answers voters, CSV and bad input with the documented shapes", async () => {
     const voter = await api().json(`/api/v1/governance/voters/${D4}`);
     expect(voter.votes).toHaveLength(1);
