@@ -1,4 +1,4 @@
-import { ponder } from "ponder:registry";
+import { type Context, ponder } from "ponder:registry";
 import { governanceState, governanceVote, proposal, proposalDeposit, voteEvent } from "ponder:schema";
 import { governanceAbi } from "../abis/governance";
 import { appConfig } from "../lib/env";
@@ -89,7 +89,14 @@ ponder.on("Governance:CancelProposal", async ({ event, context }) => {
   await recordStatus(context.db, id, "canceled", event, null);
 });
 
-async function recordVote(db: Parameters<Parameters<typeof ponder.on>[1]>[0]["context"]["db"], event: Logged, proposalId: bigint, voterAddress: string, options: WeightedOption[], weighted: boolean) {
+async function recordVote(
+  db: Context["db"],
+  event: Logged,
+  proposalId: bigint,
+  voterAddress: string,
+  options: WeightedOption[],
+  weighted: boolean,
+) {
   const voter = lower(voterAddress);
   const row = await db.find(proposal, { id: proposalId });
   if (!row) return;
@@ -112,7 +119,7 @@ ponder.on("Governance:VoteWeighted", async ({ event, context }) => {
 });
 
 /** Null where the address has no code yet (a local devnet before the double is placed). */
-async function readParams(client: Parameters<Parameters<typeof ponder.on>[1]>[0]["context"]["client"]) {
+async function readParams(client: Context["client"]) {
   try {
     return await client.readContract({ abi: governanceAbi, address: appConfig.governance!.address, functionName: "getParams" });
   } catch (error) {
