@@ -22,7 +22,6 @@ ponder.on("Governance:SubmitProposal", async ({ event, context }) => {
   const id = event.args.proposalId;
   const chain = await readProposal(context.client, id);
   if (!chain) return;
-  const status = statusName(chain.status);
   const initial = coinTotal(chain.totalDeposit);
   await db.insert(proposal).values({
     id,
@@ -57,8 +56,8 @@ ponder.on("Governance:SubmitProposal", async ({ event, context }) => {
       transactionHash: event.transaction.hash,
     });
   }
+  // An initial deposit at the minimum opens voting at once.
   await applyChainProposal(db, id, chain, event);
-  if (status !== "deposit_period") await recordStatus(db, id, status, event, endTimeOf(status, chain));
 });
 
 /** A deposit that reaches the minimum opens voting inside the same transaction, with no event: read the proposal then. */
