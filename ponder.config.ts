@@ -1,5 +1,6 @@
 import { createConfig } from "ponder";
 import { distributionAbi } from "./abis/distribution";
+import { governanceAbi } from "./abis/governance";
 import { opgTokenAbi } from "./abis/opgToken";
 import { settlementRelayAbi } from "./abis/settlementRelay";
 import { stakingAbi } from "./abis/staking";
@@ -52,6 +53,7 @@ export default createConfig({
     },
     Staking: { abi: stakingAbi, chain: on(config.staking) },
     Distribution: { abi: distributionAbi, chain: on(config.distribution) },
+    Governance: { abi: governanceAbi, chain: on(config.governance) },
   },
   blocks: {
     TEERegistryReconciliation: {
@@ -62,6 +64,12 @@ export default createConfig({
     StakingReconciliation: {
       chain: config.staking
         ? { [config.staking.chain]: { startBlock: config.staking.startBlock, interval: config.reconcileIntervalBlocks } }
+        : {},
+    },
+    /** Every block, but it reads the chain only at the reconcile interval or when a proposal's end time has come. */
+    GovernanceReconciliation: {
+      chain: config.governance
+        ? { [config.governance.chain]: { startBlock: config.governance.startBlock, interval: 1 } }
         : {},
     },
   },

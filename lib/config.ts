@@ -19,6 +19,7 @@ export const MAINNET = {
   teeRegistries: ["0x703cB174AEadB35D611858369B4b1111dC9Abda6", "0x4e72238852f3c918f4E4e57AeC9280dDB0c80248"],
   staking: "0x0000000000000000000000000000000000000800",
   distribution: "0x0000000000000000000000000000000000000801",
+  governance: "0x0000000000000000000000000000000000000805",
   /**
    * The token's deployment block is not published. It replaced the old token on 2026-04-12;
    * Base produced block 0 at 1686789347 with 2-second blocks, so 2026-04-12T00:00Z is about
@@ -43,6 +44,7 @@ export type AppConfig = {
   teeRegistry: TeeRegistries | null;
   staking: SourceLocation | null;
   distribution: SourceLocation | null;
+  governance: SourceLocation | null;
   reconcileIntervalBlocks: number;
   nonCirculating: NonCirculatingAddress[];
   /** An explicit override; null follows each registry's own `heartbeatMaxAge()`. */
@@ -217,6 +219,7 @@ export function resolveConfig(env: Env = process.env): AppConfig {
     teeRegistry: teeRegistries ? { chain: parseChain(env, "TEE_REGISTRY_CHAIN"), addresses: teeRegistries, startBlock: ogStartBlock } : null,
     staking: ogSource("STAKING_ADDRESS", "STAKING_CHAIN", MAINNET.staking),
     distribution: ogSource("DISTRIBUTION_ADDRESS", "DISTRIBUTION_CHAIN", MAINNET.distribution),
+    governance: ogSource("GOVERNANCE_ADDRESS", "GOVERNANCE_CHAIN", MAINNET.governance),
     reconcileIntervalBlocks: parsePositiveInt(env, "RECONCILE_INTERVAL_BLOCKS", 300),
     nonCirculating: parseLabelledAddresses(env, "NON_CIRCULATING_ADDRESSES"),
     teeHeartbeatMaxAgeSeconds: raw(env, "TEE_HEARTBEAT_MAX_AGE_SECONDS") ? parsePositiveInt(env, "TEE_HEARTBEAT_MAX_AGE_SECONDS", 0) : null,

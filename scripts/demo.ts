@@ -78,6 +78,7 @@ try {
               ${url}/api/v1/fees/trends?interval=day
               ${url}/api/v1/nodes/rewards
               ${url}/api/v1/verification/status
+              ${url}/api/v1/governance/proposals
     GraphQL   ${url}/graphql
     SQL       ${url}/sql/*  (for @ponder/client)
     status    ${url}/status

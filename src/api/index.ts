@@ -11,6 +11,7 @@ import { endpoint, openApiDocument } from "./openapi";
 import { sqlOverHttp } from "./sql";
 import { analysesRoutes } from "./routes/analyses";
 import { fees } from "./routes/fees";
+import { governance } from "./routes/governance";
 import { staking } from "./routes/staking";
 import { token } from "./routes/token";
 import { verification } from "./routes/verification";
@@ -25,6 +26,7 @@ v1.route("/", token);
 v1.route("/", verification);
 v1.route("/", fees);
 v1.route("/", staking);
+v1.route("/", governance);
 v1.route("/", analysesRoutes);
 
 // Registered after every route: Ponder's own server answers unmatched paths, so the JSON 404 lives here.

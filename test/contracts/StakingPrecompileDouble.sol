@@ -68,6 +68,8 @@ contract StakingPrecompileDouble {
     mapping(address => ValidatorState) internal validators;
     mapping(address => mapping(address => uint256)) internal shares;
     mapping(address => mapping(address => mapping(uint256 => UnbondingEntry))) internal unbondings;
+    /// The real precompile lists validators with `validators(status, page)`; the governance double tallies over this list.
+    address[] internal validatorList;
 
     function createValidator(string calldata moniker, uint256 commissionRate, uint256 minSelfDelegation, uint256 value)
         external
@@ -79,6 +81,7 @@ contract StakingPrecompileDouble {
         v.moniker = moniker;
         v.commission = commissionRate;
         v.minSelfDelegation = minSelfDelegation;
+        validatorList.push(msg.sender);
         emit CreateValidator(msg.sender, value);
         _bond(msg.sender, msg.sender, value);
     }
@@ -150,6 +153,10 @@ contract StakingPrecompileDouble {
         out.description.moniker = v.moniker;
         out.commission = v.commission;
         out.minSelfDelegation = v.minSelfDelegation;
+    }
+
+    function validatorAddresses() external view returns (address[] memory) {
+        return validatorList;
     }
 
     /// A delegation's shares and what they are worth now.

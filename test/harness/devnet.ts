@@ -2,11 +2,12 @@ import type { Address } from "viem";
 import { DEPLOYER, TREASURY } from "./accounts";
 import { DevChain } from "./chain";
 import { type Artifact, compileContracts } from "./contracts";
+import { placeGovernanceDouble } from "./governance";
 import { placeStakingDoubles, RECONCILE_EVERY_BLOCKS } from "./staking";
 
 /**
  * Two local chains shaped like production: "base" (8453) carries the OPG token, "opengradient"
- * (10740) the staking, distribution and verification contracts. `env` is what the indexer needs
+ * (10740) the staking, distribution, governance and verification contracts. `env` is what the indexer needs
  * to follow them.
  */
 export type Devnet = {
@@ -43,6 +44,7 @@ export async function startDevnet(options: { genesisTimestamp?: number } = {}): 
       SETTLEMENT_RELAY_ADDRESS: settlementRelay,
       TEE_REGISTRY_ADDRESS: teeRegistry,
       ...(await placeStakingDoubles(og, artifacts)),
+      ...(await placeGovernanceDouble(og, artifacts)),
       RECONCILE_INTERVAL_BLOCKS: String(RECONCILE_EVERY_BLOCKS),
       NON_CIRCULATING_ADDRESSES: `treasury:${TREASURY}`,
     };

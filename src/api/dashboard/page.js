@@ -130,9 +130,28 @@ async function render() {
       .join("")}</table>`;
 }
 
+/** Proposal titles are anyone's text: never as HTML. */
+const escape = (text) => String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+async function renderGovernance() {
+  const proposals = await get("/governance/proposals?limit=8");
+  const details = await Promise.all(proposals.data.map((p) => get(`/governance/proposals/${p.id}`)));
+  const ends = (p) => (p.timeLeft == null ? "" : `ends in ${(p.timeLeft / 3600).toFixed(1)}h`);
+  document.querySelector("#governance .table").innerHTML = `<table>
+    <tr><th>#</th><th>proposal</th><th>status</th><th>deposit</th><th>voters</th><th>yes · no · veto · abstain</th><th>turnout</th><th>quorum</th></tr>
+    ${details
+      .map(
+        (p) => `<tr><td>${p.id}</td><td>${escape(p.title)}</td><td>${p.status.replace("_", " ")} ${ends(p)}</td>
+        <td>${compact(opg(p.totalDeposit))}</td><td>${p.voters}</td>
+        <td>${["yes", "no", "noWithVeto", "abstain"].map((o) => compact(opg(p.tally[o].power))).join(" · ")}</td>
+        <td>${percent(p.turnout)}</td><td>${p.quorumReached == null ? "–" : p.quorumReached ? "reached" : "not reached"}</td></tr>`,
+      )
+      .join("")}</table>`;
+}
+
 async function refresh() {
   try {
-    await render();
+    await Promise.all([render(), renderGovernance()]);
   } catch (error) {
     document.getElementById("asof").innerHTML = `<span class="error">${error.message}</span>`;
   }

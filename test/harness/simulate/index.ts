@@ -1,6 +1,7 @@
 import type { Devnet } from "../devnet";
 import { Random } from "../random";
 import { FeeTraffic } from "./fees";
+import { GovernanceTraffic } from "./governance";
 import { StakingTraffic } from "./staking";
 import { TokenTraffic } from "./token";
 import { VerificationTraffic } from "./verification";
@@ -23,7 +24,14 @@ export function dailyActivity(timestamp: number): number {
 }
 
 export function createTraffic(devnet: Devnet, random: Random): Traffic[] {
-  return [new TokenTraffic(devnet, random, 60), new FeeTraffic(devnet, random, 120, 6), new VerificationTraffic(devnet, random), new StakingTraffic(devnet, random)];
+  const staking = new StakingTraffic(devnet, random);
+  return [
+    new TokenTraffic(devnet, random, 60),
+    new FeeTraffic(devnet, random, 120, 6),
+    new VerificationTraffic(devnet, random),
+    staking,
+    new GovernanceTraffic(devnet, random, staking),
+  ];
 }
 
 /** Lays down `hours` of history on both chains, one pair of blocks per simulated hour. */
