@@ -117,10 +117,10 @@ ponder.on("Governance:VoteWeighted", async ({ event, context }) => {
   await recordVote(context.db, event, event.args.proposalId, event.args.voter, weightedOptions(event.args.options), true);
 });
 
-/** Null where the address has no code yet (a local devnet before the double is placed). */
+/** Null where the address has no code yet (a local devnet before the double is placed): an empty answer is final, not retried. */
 async function readParams(client: Context["client"]) {
   try {
-    return await client.readContract({ abi: governanceAbi, address: appConfig.governance!.address, functionName: "getParams" });
+    return await client.readContract({ abi: governanceAbi, address: appConfig.governance!.address, functionName: "getParams", retryEmptyResponse: false });
   } catch (error) {
     if (/returned no data/.test(String((error as Error).message))) return null;
     throw error;

@@ -19,7 +19,14 @@ ponder.on("TEERegistryReconciliation:block", async ({ event, context }) => {
     // Null before the registry is deployed: there is nothing to judge TEEs by yet.
     const read = (blockNumber: number) =>
       context.client
-        .readContract({ abi: teeRegistryAbi, address: registry, functionName: "heartbeatMaxAge", blockNumber: BigInt(blockNumber) })
+        .readContract({
+          abi: teeRegistryAbi,
+          address: registry,
+          functionName: "heartbeatMaxAge",
+          blockNumber: BigInt(blockNumber),
+          // Before deployment the answer is empty; Ponder would otherwise back off for a minute per read.
+          retryEmptyResponse: false,
+        })
         .catch(() => null);
     const value = await read(block);
     if (value === null) continue;
