@@ -30,6 +30,7 @@ import {
   seriesRange,
   timeParam,
 } from "../http";
+import { nodeResponse, nodeRewardsResponse, stakingHistoryResponse, stakingResponse, validatorsResponse } from "../schemas/staking";
 import { endpoint } from "../openapi";
 import { rollupHourly } from "../rollup";
 
@@ -94,6 +95,7 @@ async function historicalStaking(c: ApiContext, at: number) {
 
 endpoint({
   path: "/staking",
+  response: stakingResponse,
   tag: "staking",
   summary: "Total staked, unbonding, validators, delegators, staking ratio of circulating and of total supply",
   description:
@@ -133,6 +135,7 @@ staking.get("/staking", async (c: ApiContext) => {
 
 endpoint({
   path: "/staking/history",
+  response: stakingHistoryResponse,
   tag: "staking",
   summary: "Closing total staked, unbonding, validators and delegators; delegations, unbondings, slashes and rewards per period",
   query: seriesQuery,
@@ -226,6 +229,7 @@ const validatorsQuery = z.object({
 
 endpoint({
   path: "/staking/validators",
+  response: validatorsResponse,
   tag: "staking",
   summary: "Validators sorted by stake, delegators, commission or creation (descending), with cursor pagination",
   description: "Pass the answer's nextCursor (or, for CSV, the X-Next-Cursor header) as cursor= for the next page.",
@@ -316,6 +320,7 @@ const rangeQuery = z.object({
 
 endpoint({
   path: "/nodes/rewards",
+  response: nodeRewardsResponse,
   tag: "staking",
   summary: "Node reward leaderboard: commission, delegator rewards and total in the range, trailing 30-day APR",
   description:
@@ -390,6 +395,7 @@ const nodeQuery = z.object({
 
 endpoint({
   path: "/nodes/:address",
+  response: nodeResponse,
   tag: "staking",
   summary: "One validator: stake, delegators, rewards and trailing APR, slashes, rewards series",
   description: "?format=csv answers the rewards series alone.",

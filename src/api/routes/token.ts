@@ -19,6 +19,7 @@ import {
   seriesRange,
   timeParam,
 } from "../http";
+import { accountResponse, supplyHistoryResponse, supplyResponse, topHoldersResponse } from "../schemas/token";
 import { endpoint } from "../openapi";
 import { rollupHourly } from "../rollup";
 
@@ -69,6 +70,7 @@ async function historicalSupply(query: { at?: number; atBlock?: number }) {
 
 endpoint({
   path: "/supply",
+  response: supplyResponse,
   tag: "supply",
   summary: "Max, total and circulating supply, minted, burned, holders, non-circulating breakdown",
   description: "With at= (a time) or atBlock=, the closing values of the last hourly snapshot by then (granularity: hour).",
@@ -116,6 +118,7 @@ token.get("/supply/circulating", async (c) => c.text(formatUnits((await currentS
 
 endpoint({
   path: "/supply/history",
+  response: supplyHistoryResponse,
   tag: "supply",
   summary: "Closing total and circulating supply and holders; transfers, volume, minted and burned per period",
   query: seriesQuery,
@@ -154,7 +157,7 @@ token.get("/supply/history", async (c: ApiContext) => {
 });
 
 const holdersQuery = z.object({ limit: limitParam(20, 1000), format: formatParam });
-endpoint({ path: "/holders/top", tag: "supply", summary: "The largest OPG balances", query: holdersQuery, csv: true });
+endpoint({ path: "/holders/top", response: topHoldersResponse, tag: "supply", summary: "The largest OPG balances", query: holdersQuery, csv: true });
 token.get("/holders/top", async (c: ApiContext) => {
   const query = parseQuery(c, holdersQuery);
   const [supply, rows] = await Promise.all([
@@ -185,6 +188,7 @@ token.get("/holders/top", async (c: ApiContext) => {
 const accountQuery = z.object({ limit: limitParam(25, 500) });
 endpoint({
   path: "/accounts/:address",
+  response: accountResponse,
   tag: "supply",
   summary: "One account: balance, first and last activity, its most recent transfers",
   params: { address: "0x-prefixed 20-byte address" },
