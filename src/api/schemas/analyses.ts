@@ -19,6 +19,6 @@ export const analysisResponse = z
     title: z.string(),
     params: z.record(param, z.number()),
     asOf: asOfAll,
-    data: z.array(z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]))),
+    data: z.array(z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).nullable())),
   })
   .strict();
