@@ -38,6 +38,7 @@ const errorSchema = {
       required: ["code", "message"],
     },
   },
+  required: ["error"],
 };
 
 const jsonSchema = (schema: z.ZodTypeAny) => zodToJsonSchema(schema, { target: "openApi3", $refStrategy: "none" });

@@ -1,8 +1,9 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAbiItem } from "viem";
 import { opgTokenAbi } from "../../abis/opgToken";
+import { clientTypes, clientTypesPath } from "../../client/generate";
 import { projectRoot } from "../harness/indexer";
 import { ResponseSchemas } from "../harness/response-schemas";
 import { simulate } from "../harness/simulate/index";
@@ -69,6 +70,12 @@ describe.each(backends)("API surface on %s", (backend) => {
       }
     }
     expect([...documented].sort()).toEqual(Object.keys(spec.paths).sort());
+  });
+
+  it("commits client/openapi.d.ts as generated from the document (UPDATE_CLIENT=1 rewrites it)", async () => {
+    const generated = await clientTypes(await stack.indexer.json("/openapi.json"));
+    if (process.env.UPDATE_CLIENT === "1") writeFileSync(clientTypesPath, generated);
+    expect(readFileSync(clientTypesPath, "utf8"), "run npm run client:generate against a running indexer").toBe(generated);
   });
 
   it("never answers nonsense parameters with a server error", async () => {

@@ -4,7 +4,10 @@ import { Ajv, type ValidateFunction } from "ajv";
 function withNulls(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(withNulls);
   if (!node || typeof node !== "object") return node;
-  const { nullable, ...rest } = Object.fromEntries(Object.entries(node).map(([key, value]) => [key, withNulls(value)])) as Record<string, unknown>;
+  const { nullable, ...rest } = Object.fromEntries(Object.entries(node).map(([key, value]) => [key, withNulls(value)])) as Record<
+    string,
+    unknown
+  >;
   if (nullable !== true) return rest;
   return { anyOf: [rest, { type: "null" }] };
 }
@@ -29,7 +32,12 @@ export class ResponseSchemas {
       const schema = item.get.responses["200"]?.content?.["application/json"]?.schema;
       if (!schema) continue;
       const source = path.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\{\w+\}/g, "[^/]+");
-      routes.push({ pattern: new RegExp(`^${source}$`), params: (path.match(/\{/g) ?? []).length, path, validate: ajv.compile(withNulls(schema) as object) });
+      routes.push({
+        pattern: new RegExp(`^${source}$`),
+        params: (path.match(/\{/g) ?? []).length,
+        path,
+        validate: ajv.compile(withNulls(schema) as object),
+      });
     }
     // A literal segment wins over a parameter, as in the router.
     routes.sort((a, b) => a.params - b.params);
@@ -43,7 +51,9 @@ export class ResponseSchemas {
     const route = this.routes.find((candidate) => candidate.pattern.test(path));
     if (!route) throw new Error(`GET ${pathname}: no JSON response schema in /openapi.json matches this path`);
     if (!route.validate(body)) {
-      const problems = route.validate.errors!.map((error) => `${error.instancePath || "/"} ${error.message} ${JSON.stringify(error.params)}`);
+      const problems = route.validate.errors!.map(
+        (error) => `${error.instancePath || "/"} ${error.message} ${JSON.stringify(error.params)}`,
+      );
       throw new Error(`GET ${pathname}: the answer does not match the schema of ${route.path}:\n  ${problems.slice(0, 10).join("\n  ")}`);
     }
   }

@@ -6,9 +6,7 @@ const param = z.enum(ANALYSIS_PARAMS);
 
 export const analysesListResponse = z
   .object({
-    data: z.array(
-      z.object({ name: z.string(), title: z.string(), description: z.string(), params: z.array(param) }).strict(),
-    ),
+    data: z.array(z.object({ name: z.string(), title: z.string(), description: z.string(), params: z.array(param) }).strict()),
   })
   .strict();
 
@@ -17,7 +15,8 @@ export const analysisResponse = z
   .object({
     name: z.string(),
     title: z.string(),
-    params: z.record(param, z.number()),
+    /** The parameters this analysis uses, with the values it ran with. */
+    params: z.object(Object.fromEntries(ANALYSIS_PARAMS.map((name) => [name, z.number().optional()]))).strict(),
     asOf: asOfAll,
     data: z.array(z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).nullable())),
   })

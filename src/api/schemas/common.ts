@@ -1,7 +1,10 @@
 import { z } from "zod";
 
 /** A raw integer amount as a decimal string (decimals: 18 unless the answer says otherwise). */
-export const amount = z.string().regex(/^-?\d+$/).describe("raw integer as a decimal string");
+export const amount = z
+  .string()
+  .regex(/^-?\d+$/)
+  .describe("raw integer as a decimal string");
 export const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/);
 export const hash = z.string().regex(/^0x[0-9a-fA-F]{64}$/);
 export const unixSeconds = z.number().int();
@@ -11,7 +14,7 @@ export const decimals = z.literal(18);
 export const position = z.object({ block: z.number().int(), timestamp: unixSeconds }).strict().nullable();
 export const asOfAll = z.object({ base: position, opengradient: position }).strict();
 /** Keyed by chain name; which chains appear depends on where the domain's contracts are configured. */
-export const asOfChains = z.record(z.enum(["base", "opengradient"]), position);
+export const asOfChains = z.object({ base: position.optional(), opengradient: position.optional() }).strict();
 
 export const interval = z.enum(["hour", "day", "week", "month"]);
 

@@ -157,5 +157,3 @@ export const nodeResponse = z
     asOf: position,
   })
   .strict();
-
-
