@@ -21,7 +21,7 @@ describe.each(backends)("dashboard in Chromium on %s", (backend) => {
     if (!existsSync(CHROMIUM))
       throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium (.ci/run does), or set CHROMIUM_PATH`);
     stack = await startStack(backend, async (devnet) => {
-      await simulate(devnet, { hours: 48, seed: 11 });
+      await simulate(devnet, { hours: 36, seed: 5 });
     });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
