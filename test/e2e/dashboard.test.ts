@@ -46,7 +46,9 @@ describe.each(backends)("dashboard in Chromium on %s", (backend) => {
     });
     page.on("request", (request) => requested.push(request.url()));
     await page.goto(`${stack.indexer.url}/dashboard`, { waitUntil: "networkidle" });
-    await page.waitForSelector("#rewards table");
+    await page.waitForSelector("#rewards table, #asof .error", { timeout: 90_000 });
+    const failure = await page.locator("#asof .error").count();
+    if (failure > 0) throw new Error(`the dashboard failed: ${await page.locator("#asof").textContent()}\n${problems.join("\n")}`);
   });
 
   afterAll(async () => {

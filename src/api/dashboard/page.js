@@ -32,9 +32,13 @@ function csvLinks(id, paths) {
   document.querySelector(`#${id} .csv`).innerHTML = `CSV: ${paths.map(([label, path]) => `<a href="${API}${path}&format=csv" download>${label}</a>`).join(" · ")}`;
 }
 
-/** The series query for the picked range: "all" starts at the first month with token data. */
+/**
+ * The series query for the picked range, counted back from the latest indexed block (a chain's time
+ * can trail the wall clock); "all" starts at the first month with token data.
+ */
 async function seriesRange() {
-  const now = Math.floor(Date.now() / 1000);
+  const { asOf } = await get("/status");
+  const now = Math.max(...Object.values(asOf).map((chain) => chain?.timestamp ?? 0)) || Math.floor(Date.now() / 1000);
   let from;
   if (view.range === "all") {
     const months = await get("/supply/history?interval=month");
