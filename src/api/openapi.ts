@@ -3,7 +3,8 @@ import { zodToJsonSchema } from "zod-to-json-schema";
 
 /**
  * Each route declares itself here next to its handler, with the same zod schema it validates its
- * query with, so the OpenAPI document cannot drift from what the API accepts.
+ * query with and the schema of its JSON answer, so the OpenAPI document cannot drift from what the
+ * API accepts or returns; the end-to-end harness checks every answer against this document.
  */
 export type EndpointDoc = {
   path: string;
@@ -11,6 +12,8 @@ export type EndpointDoc = {
   summary: string;
   description?: string;
   query?: z.AnyZodObject;
+  /** The JSON answer's schema (strict objects: an undeclared field fails the end-to-end tests). */
+  response?: z.ZodTypeAny;
   params?: Record<string, string>;
   /** Plain text (whole OPG) instead of JSON. */
   text?: boolean;
@@ -22,6 +25,7 @@ export type EndpointDoc = {
 const endpoints: EndpointDoc[] = [];
 
 export function endpoint(doc: EndpointDoc) {
+  if (!doc.text && !doc.response) throw new Error(`endpoint ${doc.path}: a JSON route must declare its response schema`);
   endpoints.push(doc);
 }
 
@@ -34,11 +38,14 @@ const errorSchema = {
       required: ["code", "message"],
     },
   },
+  required: ["error"],
 };
+
+const jsonSchema = (schema: z.ZodTypeAny) => zodToJsonSchema(schema, { target: "openApi3", $refStrategy: "none" });
 
 function queryParameters(schema: z.AnyZodObject | undefined) {
   if (!schema) return [];
-  const json = zodToJsonSchema(schema, { target: "openApi3", $refStrategy: "none" }) as {
+  const json = jsonSchema(schema) as {
     properties?: Record<string, Record<string, unknown>>;
     required?: string[];
   };
@@ -59,7 +66,7 @@ export function openApiDocument(serverUrl: string) {
         description: doc.text ? "The number alone, whole OPG, as plain text" : "OK",
         content: doc.text
           ? { "text/plain": { schema: { type: "string", example: "999063998.82293095613036287" } } }
-          : { "application/json": { schema: { type: "object" } }, ...(doc.csv ? { "text/csv": { schema: { type: "string" } } } : {}) },
+          : { "application/json": { schema: jsonSchema(doc.response!) }, ...(doc.csv ? { "text/csv": { schema: { type: "string" } } } : {}) },
       },
       "304": { description: "Not modified: the If-None-Match ETag still names the latest indexed block" },
       "400": { description: "Bad parameter", content: { "application/json": { schema: errorSchema } } },

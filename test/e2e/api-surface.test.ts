@@ -1,6 +1,11 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAbiItem } from "viem";
 import { opgTokenAbi } from "../../abis/opgToken";
+import { clientTypes, clientTypesPath } from "../../client/generate";
+import { projectRoot } from "../harness/indexer";
+import { ResponseSchemas } from "../harness/response-schemas";
 import { simulate } from "../harness/simulate/index";
 import { backends, type Stack, startStack } from "../harness/stack";
 
@@ -18,13 +23,14 @@ describe.each(backends)("API surface on %s", (backend) => {
     await stack?.stop();
   });
 
-  it("answers every OpenAPI path that needs no path parameter with 200 JSON, CSV or text", async () => {
+  it("answers every OpenAPI path that needs no path parameter with 200 JSON (matching its schema), CSV or text", async () => {
     const spec = await stack.indexer.json("/openapi.json");
     const paths = Object.keys(spec.paths);
     expect(paths.length).toBeGreaterThanOrEqual(20);
     for (const path of paths.filter((p) => !p.includes("{"))) {
       const response = await stack.indexer.get(path);
       expect(response.status, path).toBe(200);
+      if (spec.paths[path].get.responses["200"].content["application/json"]) await stack.indexer.json(path);
       const parameters: { name: string }[] = spec.paths[path].get.parameters;
       if (parameters.some((p) => p.name === "format")) {
         const csv = await stack.indexer.get(`${path}?format=csv`);
@@ -32,6 +38,44 @@ describe.each(backends)("API surface on %s", (backend) => {
         expect(csv.headers.get("content-type"), path).toContain("text/csv");
       }
     }
+  });
+
+  it("declares a full response schema for every JSON route and rejects an answer with a field added or dropped", async () => {
+    const spec = await stack.indexer.json("/openapi.json");
+    for (const [path, item] of Object.entries<any>(spec.paths)) {
+      const json = item.get.responses["200"].content["application/json"];
+      if (json) expect(Object.keys(json.schema.properties ?? json.schema.anyOf[0].properties), path).not.toHaveLength(0);
+    }
+    const schemas = await ResponseSchemas.load(stack.indexer.url);
+    const supply = await stack.indexer.json("/api/v1/supply");
+    expect(() => schemas.check("/api/v1/supply", supply)).not.toThrow();
+    expect(() => schemas.check("/api/v1/supply", { ...supply, extra: 1 })).toThrow(/extra/);
+    const { holders: _holders, ...withoutHolders } = supply;
+    expect(() => schemas.check("/api/v1/supply", withoutHolders)).toThrow(/holders/);
+    const node = (await stack.indexer.json("/api/v1/staking/validators")).data[0];
+    const answer = await stack.indexer.json(`/api/v1/nodes/${node.address}`);
+    const renamed = { ...answer, series: { ...answer.series, data: answer.series.data.map(({ stake, ...row }: any) => ({ ...row, closingStake: stake })) } };
+    expect(() => schemas.check(`/api/v1/nodes/${node.address}`, renamed)).toThrow(/closingStake/);
+    expect(() => schemas.check("/api/v1/no/such/route", {})).toThrow(/no JSON response schema/);
+  });
+
+  it("lists in the README route table exactly the paths of the OpenAPI document", async () => {
+    const spec = await stack.indexer.json("/openapi.json");
+    const readme = readFileSync(path.join(projectRoot, "README.md"), "utf8");
+    const documented = new Set<string>();
+    for (const row of readme.split("\n").filter((line) => line.startsWith("| `GET /api/v1"))) {
+      const cell = row.split(" | ")[0]!;
+      for (const [, route] of cell.matchAll(/`(?:GET )?(\/[^`?]*)/g)) {
+        documented.add((route!.startsWith("/api/v1") ? route! : `/api/v1${route}`).replace(/:(\w+)/g, "{$1}"));
+      }
+    }
+    expect([...documented].sort()).toEqual(Object.keys(spec.paths).sort());
+  });
+
+  it("commits client/openapi.d.ts as generated from the document (UPDATE_CLIENT=1 rewrites it)", async () => {
+    const generated = await clientTypes(await stack.indexer.json("/openapi.json"));
+    if (process.env.UPDATE_CLIENT === "1") writeFileSync(clientTypesPath, generated);
+    expect(readFileSync(clientTypesPath, "utf8"), "run npm run client:generate against a running indexer").toBe(generated);
   });
 
   it("never answers nonsense parameters with a server error", async () => {

@@ -46,7 +46,9 @@ function expectedBuckets(sent: Sent[], others: number[], interval: Interval, fro
       count: paid.length,
       uniquePayers: new Set(paid.map((p) => p.payer)).size,
       average: (paid.length ? volume / BigInt(paid.length) : 0n).toString(),
+      // biome-ignore lint/complexity/useMathMinMax: bigints, which Math.min and Math.max reject
       minAmount: (amounts.length ? amounts.reduce((a, b) => (b < a ? b : a)) : 0n).toString(),
+      // biome-ignore lint/complexity/useMathMinMax: bigints, which Math.min and Math.max reject
       maxAmount: (amounts.length ? amounts.reduce((a, b) => (b > a ? b : a)) : 0n).toString(),
       anomalies: inBucket.length - paid.length,
       otherTokenSettlements: others.filter((t) => bucketStart[interval](t) === start).length,

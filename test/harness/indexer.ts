@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { freePort } from "./chain";
 import { track } from "./children";
+import { ResponseSchemas } from "./response-schemas";
 
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -40,6 +41,7 @@ export type IndexerStatus = Record<string, { block: { number: number; timestamp:
 
 export class Indexer {
   private output = "";
+  private schemas: Promise<ResponseSchemas> | undefined;
 
   private constructor(
     readonly url: string,
@@ -161,7 +163,12 @@ export class Indexer {
   async json<T = any>(pathname: string): Promise<T> {
     const response = await this.get(pathname);
     if (!response.ok) throw new Error(`GET ${pathname} -> ${response.status}: ${await response.text()}`);
-    return (await response.json()) as T;
+    const body = await response.json();
+    if (this.options.apiStatus) {
+      this.schemas ??= ResponseSchemas.load(this.url);
+      (await this.schemas).check(pathname, body);
+    }
+    return body as T;
   }
 
   /** Kills the process without letting it shut down, as a crash or an OOM kill would. */

@@ -9,6 +9,7 @@ import { Hono } from "hono";
 import { sql } from "ponder";
 import { z } from "zod";
 import { type Analysis, type AnalysisParam, parseAnalysis } from "../../../lib/analyses";
+import { analysesListResponse, analysisResponse } from "../schemas/analyses";
 import { endpoint } from "../openapi";
 import { type AsOf, type ApiContext, badRequest, formatParam, limitParam, listResponse, notFound, parseQuery, timeParam } from "../http";
 
@@ -55,9 +56,10 @@ function jsonSafe(row: Record<string, unknown>) {
 
 export const analysesRoutes = new Hono<{ Variables: { asOf: AsOf } }>();
 
-endpoint({ path: "/analyses", tag: "analyses", summary: "The named historical analyses in queries/, with their parameters" });
+endpoint({ path: "/analyses", response: analysesListResponse, tag: "analyses", summary: "The named historical analyses in queries/, with their parameters" });
 endpoint({
   path: "/analyses/:name",
+  response: analysisResponse,
   tag: "analyses",
   summary: "Runs one named analysis; from/to default to the 90 days before the latest indexed block",
   params: { name: "an analysis name from GET /analyses" },

@@ -31,6 +31,7 @@ import {
   timeParam,
 } from "../http";
 import { asOfParams, resolveAsOf } from "../asof";
+import { feeSummaryResponse, feeTrendsResponse, payeesResponse, topPayersResponse } from "../schemas/fees";
 import { endpoint } from "../openapi";
 import { rollupHourly } from "../rollup";
 
@@ -99,6 +100,7 @@ const summaryQuery = z.object({
 
 endpoint({
   path: "/fees/summary",
+  response: feeSummaryResponse,
   tag: "fees",
   summary: "Fee volume, payments, unique payers and average payment over a window, with the change against the window before",
   description:
@@ -138,6 +140,7 @@ async function uniquePayersByPeriod(interval: Exclude<Interval, "hour">, from: n
 
 endpoint({
   path: "/fees/trends",
+  response: feeTrendsResponse,
   tag: "fees",
   summary: "Fee volume, payments, unique payers, average, min and max per hour, day, week or month",
   description: "Every period in the range appears; empty ones are zeros. Unique payers are exact for every bucket length.",
@@ -233,6 +236,7 @@ async function topPayersInRange(range: HourRange, limit: number): Promise<PartyR
 
 endpoint({
   path: "/fees/payers/top",
+  response: topPayersResponse,
   tag: "fees",
   summary: "Payers ranked by fee volume, all time or within from/to",
   description: "With from or to, volume and count cover the whole hours from the hour of from through the hour of to.",
@@ -258,7 +262,7 @@ fees.get("/fees/payers/top", async (c: ApiContext) => {
 
 const payeesQuery = z.object({ limit: limitParam(20, 1000), format: formatParam });
 
-endpoint({ path: "/fees/payees", tag: "fees", summary: "Payees ranked by fee volume received", query: payeesQuery, csv: true });
+endpoint({ path: "/fees/payees", response: payeesResponse, tag: "fees", summary: "Payees ranked by fee volume received", query: payeesQuery, csv: true });
 fees.get("/fees/payees", async (c: ApiContext) => {
   const query = parseQuery(c, payeesQuery);
   const rows = await db.select().from(feePayee).orderBy(desc(feePayee.volume), feePayee.address).limit(query.limit);

@@ -31,6 +31,7 @@ import {
   seriesRange,
   timeParam,
 } from "../http";
+import { nodeResponse, nodeRewardsResponse, stakingHistoryResponse, stakingResponse, validatorsResponse } from "../schemas/staking";
 import { endpoint } from "../openapi";
 import { asOfParams, type BlockRef, resolveAsOf } from "../asof";
 import { rollupHourly } from "../rollup";
@@ -84,6 +85,7 @@ const stakingQuery = z.object(asOfParams);
 
 endpoint({
   path: "/staking",
+  response: stakingResponse,
   tag: "staking",
   summary: "Total staked, unbonding, validators, delegators, staking ratio of circulating and of total supply",
   description:
@@ -124,6 +126,7 @@ staking.get("/staking", async (c: ApiContext) => {
 
 endpoint({
   path: "/staking/history",
+  response: stakingHistoryResponse,
   tag: "staking",
   summary: "Closing total staked, unbonding, validators and delegators; delegations, unbondings, slashes and rewards per period",
   query: seriesQuery,
@@ -218,6 +221,7 @@ const validatorsQuery = z.object({
 
 endpoint({
   path: "/staking/validators",
+  response: validatorsResponse,
   tag: "staking",
   summary: "Validators sorted by stake, delegators, commission or creation (descending), with cursor pagination",
   description:
@@ -352,6 +356,7 @@ const rangeQuery = z.object({
 
 endpoint({
   path: "/nodes/rewards",
+  response: nodeRewardsResponse,
   tag: "staking",
   summary: "Node reward leaderboard: commission, delegator rewards and total in the range, trailing 30-day APR",
   description:
@@ -427,6 +432,7 @@ const nodeQuery = z.object({
 
 endpoint({
   path: "/nodes/:address",
+  response: nodeResponse,
   tag: "staking",
   summary: "One validator: stake, delegators, rewards and trailing APR, slashes, rewards series",
   description: "?format=csv answers the rewards series alone.",

@@ -19,6 +19,7 @@ import {
   seriesQuery,
   seriesRange,
 } from "../http";
+import { accountResponse, supplyHistoryResponse, supplyResponse, topHoldersResponse } from "../schemas/token";
 import { endpoint } from "../openapi";
 import { recentTransfers, topHolders } from "../queries/token";
 import { rollupHourly } from "../rollup";
@@ -30,6 +31,7 @@ const supplyQuery = z.object(asOfParams);
 
 endpoint({
   path: "/supply",
+  response: supplyResponse,
   tag: "supply",
   summary: "Max, total and circulating supply, minted, burned, holders, non-circulating breakdown",
   description:
@@ -70,6 +72,7 @@ token.get("/supply/circulating", async (c: ApiContext) => c.text(formatUnits((aw
 
 endpoint({
   path: "/supply/history",
+  response: supplyHistoryResponse,
   tag: "supply",
   summary: "Closing total and circulating supply and holders; transfers, volume, minted and burned per period",
   query: seriesQuery,
@@ -116,7 +119,7 @@ token.get("/supply/history", async (c: ApiContext) => {
 });
 
 const holdersQuery = z.object({ limit: limitParam(20, 1000), format: formatParam });
-endpoint({ path: "/holders/top", tag: "supply", summary: "The largest OPG balances", query: holdersQuery, csv: true });
+endpoint({ path: "/holders/top", response: topHoldersResponse, tag: "supply", summary: "The largest OPG balances", query: holdersQuery, csv: true });
 token.get("/holders/top", async (c: ApiContext) => {
   const query = parseQuery(c, holdersQuery);
   const [supply, rows] = await Promise.all([
@@ -142,6 +145,7 @@ token.get("/holders/top", async (c: ApiContext) => {
 const accountQuery = z.object({ limit: limitParam(25, 500), ...asOfParams });
 endpoint({
   path: "/accounts/:address",
+  response: accountResponse,
   tag: "supply",
   summary: "One account: balance, first and last activity, its most recent transfers",
   description: "With at= or atBlock=, as it stood after that block: balance, activity and transfers up to it.",

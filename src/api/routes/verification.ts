@@ -36,6 +36,7 @@ import {
   seriesRange,
   timeParam,
 } from "../http";
+import { inferenceResponse, teeResponse, teesResponse, verificationHistoryResponse, verificationStatusResponse } from "../schemas/verification";
 import { endpoint } from "../openapi";
 import { rollupHourly } from "../rollup";
 import { asOfParams, resolveAsOf } from "../asof";
@@ -139,6 +140,7 @@ async function lagHistogram(firstHour: number, lastHour: number): Promise<LagBin
 
 endpoint({
   path: "/verification/status",
+  response: verificationStatusResponse,
   tag: "verification",
   summary: "TEEs per state (live, stale, disabled, unregistered), verified vs batched inferences and settlement lag p50/p95 over a window",
   description:
@@ -214,7 +216,7 @@ const teeListQuery = z.object({
 });
 
 /** States depend on the latest block time, so the filter runs after classification; TEEs number in the hundreds at most. */
-endpoint({ path: "/verification/tees", tag: "verification", summary: "TEE nodes with their state, filterable by state and type", query: teeListQuery, csv: true });
+endpoint({ path: "/verification/tees", response: teesResponse, tag: "verification", summary: "TEE nodes with their state, filterable by state and type", query: teeListQuery, csv: true });
 verification.get("/verification/tees", async (c: ApiContext) => {
   const query = parseQuery(c, teeListQuery);
   const position = await positionOf(c, query);
@@ -228,6 +230,7 @@ verification.get("/verification/tees", async (c: ApiContext) => {
 const teeQuery = z.object({ limit: limitParam(20, 500) });
 endpoint({
   path: "/verification/tees/:teeId",
+  response: teeResponse,
   tag: "verification",
   summary: "One TEE: owner, type, state, heartbeats and its latest settlements",
   params: { teeId: "bytes32 TEE id, 0x-prefixed" },
@@ -278,6 +281,7 @@ verification.get("/verification/tees/:teeId", async (c: ApiContext) => {
 
 endpoint({
   path: "/verification/inferences/:hash",
+  response: inferenceResponse,
   tag: "verification",
   summary: "Whether an inference was verified on-chain, by its input or its output hash",
   params: { hash: "bytes32 input or output hash, 0x-prefixed" },
@@ -319,6 +323,7 @@ verification.get("/verification/inferences/:hash", async (c: ApiContext) => {
 
 endpoint({
   path: "/verification/history",
+  response: verificationHistoryResponse,
   tag: "verification",
   summary: "Verified and batched inferences, batches and settlement lag per period",
   query: seriesQuery,
