@@ -40,6 +40,7 @@ import {
   seriesRange,
 } from "../http";
 import { endpoint } from "../openapi";
+import { governanceHistoryResponse, proposalResponse, proposalsResponse, voterResponse, votesResponse } from "../schemas/governance";
 
 export const governance = new Hono<{ Variables: { asOf: AsOf } }>();
 
@@ -141,6 +142,7 @@ endpoint({
   summary: "Governance proposals, newest first, optionally by status, with cursor pagination",
   description: "cursor= takes the answer's nextCursor. Statuses: " + PROPOSAL_STATUSES.join(", "),
   query: listQuery,
+  response: proposalsResponse,
 });
 governance.get("/governance/proposals", async (c: ApiContext) => {
   const query = parseQuery(c, listQuery);
@@ -164,6 +166,7 @@ endpoint({
     "the chain's final tally (`liveTally` keeps the computed one). Turnout = voting power / bonded stake.",
   params: { id: "Proposal id" },
   notFound: "No such proposal",
+  response: proposalResponse,
 });
 governance.get("/governance/proposals/:id", async (c: ApiContext) => {
   const id = parseProposalId(c.req.param("id")!);
@@ -246,6 +249,7 @@ endpoint({
   query: votesQuery,
   csv: true,
   notFound: "No such proposal",
+  response: votesResponse,
 });
 governance.get("/governance/proposals/:id/votes", async (c: ApiContext) => {
   const id = parseProposalId(c.req.param("id")!);
@@ -280,6 +284,7 @@ endpoint({
   tag: "governance",
   summary: "A voter's votes on every proposal and its bonded stake (voting power) now",
   params: { address: "Voter address" },
+  response: voterResponse,
 });
 governance.get("/governance/voters/:address", async (c: ApiContext) => {
   const address = parseAddressParam(c.req.param("address")!);
@@ -312,6 +317,7 @@ endpoint({
   description: "Turnout of a finished proposal = the chain's final tally over network stake at the close of its voting end hour.",
   query: seriesQuery,
   csv: true,
+  response: governanceHistoryResponse,
 });
 governance.get("/governance/history", async (c: ApiContext) => {
   const query = parseQuery(c, seriesQuery);
