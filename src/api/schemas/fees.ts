@@ -10,6 +10,10 @@ const windowFigures = {
   uniquePayers: z.number().int(),
   average: amount.nullable(),
   anomalies: z.number().int(),
+  /** x402 settlements in transactions that moved no OPG: payments in other tokens through the shared proxies. */
+  otherTokenSettlements: z.number().int(),
+  /** OPG payments / all proxy settlements; null when there were none. */
+  opgShareOfSettlements: z.number().nullable(),
 };
 
 /** delta = current - previous; ratio = delta / previous, null when previous is zero. */
@@ -35,6 +39,7 @@ export const feeTrendsResponse = seriesResponse(
     minAmount: amount,
     maxAmount: amount,
     anomalies: z.number().int(),
+    otherTokenSettlements: z.number().int(),
   },
   { decimals, asOf: position },
 );

@@ -121,7 +121,8 @@ export const nodeResponse = z
           .nullable(),
       })
       .strict(),
-    delegations: z.array(z.object({ delegator: address, amount }).strict()),
+    /** Null with at=/atBlock=: delegations keep no history. */
+    delegations: z.array(z.object({ delegator: address, amount }).strict()).nullable(),
     slashes: z.array(
       z
         .object({

@@ -14,8 +14,13 @@ const tee = {
   typeName: z.string().nullable(),
   registeredBlock: z.number().int().nullable(),
   registeredTimestamp: nullableSeconds,
-  lastHeartbeat: nullableSeconds,
+  /** The registry that last spoke of this TEE (TEE_REGISTRY_ADDRESS may list several deployments). */
+  registry: address.nullable(),
+  /** Block time of the last heartbeat or of the registration, as the registry's lastHeartbeatAt. */
+  lastHeartbeatAt: nullableSeconds,
   heartbeatAgeSeconds: z.number().int().nullable(),
+  /** The max age in force at the answer's block: the override, or the registry's heartbeatMaxAge(). */
+  heartbeatMaxAgeSeconds: z.number().int(),
   heartbeatCount: z.number().int(),
   individualSettlements: z.number().int(),
   lastSettlementBlock: z.number().int().nullable(),
@@ -41,7 +46,8 @@ const settlement = {
 export const verificationStatusResponse = z
   .object({
     tees: z.object({ ...Object.fromEntries(TEE_STATES.map((state) => [state, z.number().int()])), total: z.number().int() }).strict(),
-    heartbeatMaxAgeSeconds: z.number().int(),
+    /** TEE_HEARTBEAT_MAX_AGE_SECONDS when set, else "registry": each TEE's figure is in /verification/tees. */
+    heartbeatMaxAgeSeconds: z.union([z.number().int(), z.literal("registry")]),
     window: z
       .object({
         name: z.enum(Object.keys(WINDOWS) as [WindowName, ...WindowName[]]).nullable(),
@@ -74,12 +80,11 @@ export const verificationStatusResponse = z
   })
   .strict();
 
-export const teesResponse = listResponse(tee, { total: z.number().int(), heartbeatMaxAgeSeconds: z.number().int(), asOf: position });
+export const teesResponse = listResponse(tee, { total: z.number().int(), asOf: position });
 
 export const teeResponse = z
   .object({
     ...tee,
-    heartbeatMaxAgeSeconds: z.number().int(),
     events: z.array(z.object({ kind: z.string(), block: z.number().int(), timestamp: unixSeconds, transactionHash: hash }).strict()),
     recentHeartbeats: z.array(
       z.object({ heartbeatTimestamp: unixSeconds, block: z.number().int(), timestamp: unixSeconds, transactionHash: hash }).strict(),
