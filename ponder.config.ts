@@ -6,7 +6,7 @@ import { settlementRelayAbi } from "./abis/settlementRelay";
 import { stakingAbi } from "./abis/staking";
 import { teeRegistryAbi } from "./abis/teeRegistry";
 import { x402ProxyAbi } from "./abis/x402Proxy";
-import { type SourceLocation, CHAIN_NAMES } from "./lib/config";
+import { CHAIN_NAMES, type SourceLocation } from "./lib/config";
 import { appConfig as config } from "./lib/env";
 
 /**
@@ -68,9 +68,7 @@ export default createConfig({
     },
     /** Every block, but it reads the chain only at the reconcile interval or when a proposal's end time has come. */
     GovernanceReconciliation: {
-      chain: config.governance
-        ? { [config.governance.chain]: { startBlock: config.governance.startBlock, interval: 1 } }
-        : {},
+      chain: config.governance ? { [config.governance.chain]: { startBlock: config.governance.startBlock, interval: 1 } } : {},
     },
   },
 });

@@ -1,4 +1,4 @@
-import { getAddress, isAddress, type Address } from "viem";
+import { type Address, getAddress, isAddress } from "viem";
 
 /**
  * Every environment variable the indexer reads, resolved and validated in one place.
@@ -49,9 +49,7 @@ export type AppConfig = {
   nonCirculating: NonCirculatingAddress[];
   /** An explicit override; null follows each registry's own `heartbeatMaxAge()`. */
   teeHeartbeatMaxAgeSeconds: number | null;
-  database:
-    | { kind: "postgres"; connectionString: string; schema: string | undefined }
-    | { kind: "pglite"; directory: string };
+  database: { kind: "postgres"; connectionString: string; schema: string | undefined } | { kind: "pglite"; directory: string };
   port: number;
 };
 
@@ -98,7 +96,10 @@ function parsePositiveInt(env: Env, name: string, fallback: number): number {
 
 function parseUrls(env: Env, name: string, fallback: string): string[] {
   const value = raw(env, name) || fallback;
-  const urls = value.split(",").map((url) => url.trim()).filter(Boolean);
+  const urls = value
+    .split(",")
+    .map((url) => url.trim())
+    .filter(Boolean);
   for (const url of urls) {
     let parsed: URL;
     try {
@@ -126,7 +127,10 @@ function parseChain(env: Env, name: string): ChainName {
 function parseAddressList(env: Env, name: string, fallback: string): Address[] | null {
   const value = raw(env, name);
   if (value === "") return null;
-  const addresses = (value ?? fallback).split(",").map((entry) => entry.trim()).filter(Boolean);
+  const addresses = (value ?? fallback)
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter(Boolean);
   if (addresses.length === 0) return null;
   return [...new Set(addresses.map((address) => parseAddress(name, address)))];
 }
@@ -211,12 +215,11 @@ export function resolveConfig(env: Env = process.env): AppConfig {
   return {
     chains,
     token: { chain: "base", address: parseAddress("OPG_TOKEN_ADDRESS", tokenAddress), startBlock: tokenStartBlock },
-    x402:
-      proxies.length === 0
-        ? null
-        : { chain: "base", startBlock: x402StartBlock, proxies },
+    x402: proxies.length === 0 ? null : { chain: "base", startBlock: x402StartBlock, proxies },
     settlementRelay: ogSource("SETTLEMENT_RELAY_ADDRESS", "SETTLEMENT_CHAIN", undefined),
-    teeRegistry: teeRegistries ? { chain: parseChain(env, "TEE_REGISTRY_CHAIN"), addresses: teeRegistries, startBlock: ogStartBlock } : null,
+    teeRegistry: teeRegistries
+      ? { chain: parseChain(env, "TEE_REGISTRY_CHAIN"), addresses: teeRegistries, startBlock: ogStartBlock }
+      : null,
     staking: ogSource("STAKING_ADDRESS", "STAKING_CHAIN", MAINNET.staking),
     distribution: ogSource("DISTRIBUTION_ADDRESS", "DISTRIBUTION_CHAIN", MAINNET.distribution),
     governance: ogSource("GOVERNANCE_ADDRESS", "GOVERNANCE_CHAIN", MAINNET.governance),

@@ -5,9 +5,7 @@ import { hourOf, type Interval, SECONDS_PER_HOUR } from "./time";
 
 /** Fee rules shared by the X402Proxy handlers, the fee routes and the tests. */
 
-const SETTLED_TOPICS = new Set<string>(
-  x402ProxyAbi.map((event) => toEventSelector(event)),
-);
+const SETTLED_TOPICS = new Set<string>(x402ProxyAbi.map((event) => toEventSelector(event)));
 const TRANSFER_TOPIC = toEventSelector(opgTokenAbi[0]);
 
 export type ReceiptLog = { address: string; topics: readonly Hex[]; data: Hex; logIndex: number };

@@ -4,43 +4,51 @@ import { index, onchainTable } from "ponder";
  * One row per validator. `stake` follows the events and, after each reconciliation, the chain's
  * `validator(address).tokens`; `chainTokens` is the last figure read from the chain.
  */
-export const validator = onchainTable("validator", (t) => ({
-  address: t.hex().primaryKey(),
-  stake: t.bigint().notNull(),
-  selfStake: t.bigint().notNull(),
-  delegatedStake: t.bigint().notNull(),
-  delegators: t.integer().notNull(),
-  commissionRate: t.bigint(),
-  minSelfDelegation: t.bigint(),
-  jailed: t.boolean().notNull(),
-  status: t.text(),
-  moniker: t.text(),
-  chainTokens: t.bigint(),
-  slashed: t.bigint().notNull(),
-  commissionWithdrawn: t.bigint().notNull(),
-  delegatorRewards: t.bigint().notNull(),
-  poolDeposits: t.bigint().notNull(),
-  createdBlock: t.bigint().notNull(),
-  createdTimestamp: t.bigint().notNull(),
-  lastReconciledBlock: t.bigint(),
-  lastReconciledTimestamp: t.bigint(),
-}), (table) => ({
-  stakeIdx: index().on(table.stake, table.address),
-  delegatorsIdx: index().on(table.delegators, table.address),
-}));
+export const validator = onchainTable(
+  "validator",
+  (t) => ({
+    address: t.hex().primaryKey(),
+    stake: t.bigint().notNull(),
+    selfStake: t.bigint().notNull(),
+    delegatedStake: t.bigint().notNull(),
+    delegators: t.integer().notNull(),
+    commissionRate: t.bigint(),
+    minSelfDelegation: t.bigint(),
+    jailed: t.boolean().notNull(),
+    status: t.text(),
+    moniker: t.text(),
+    chainTokens: t.bigint(),
+    slashed: t.bigint().notNull(),
+    commissionWithdrawn: t.bigint().notNull(),
+    delegatorRewards: t.bigint().notNull(),
+    poolDeposits: t.bigint().notNull(),
+    createdBlock: t.bigint().notNull(),
+    createdTimestamp: t.bigint().notNull(),
+    lastReconciledBlock: t.bigint(),
+    lastReconciledTimestamp: t.bigint(),
+  }),
+  (table) => ({
+    stakeIdx: index().on(table.stake, table.address),
+    delegatorsIdx: index().on(table.delegators, table.address),
+  }),
+);
 
 /** A delegator's current stake with one validator, in tokens (scaled down when the validator is slashed). */
-export const delegation = onchainTable("delegation", (t) => ({
-  id: t.text().primaryKey(),
-  delegator: t.hex().notNull(),
-  validator: t.hex().notNull(),
-  amount: t.bigint().notNull(),
-  lastBlock: t.bigint().notNull(),
-  lastTimestamp: t.bigint().notNull(),
-}), (table) => ({
-  validatorIdx: index().on(table.validator, table.amount),
-  delegatorIdx: index().on(table.delegator),
-}));
+export const delegation = onchainTable(
+  "delegation",
+  (t) => ({
+    id: t.text().primaryKey(),
+    delegator: t.hex().notNull(),
+    validator: t.hex().notNull(),
+    amount: t.bigint().notNull(),
+    lastBlock: t.bigint().notNull(),
+    lastTimestamp: t.bigint().notNull(),
+  }),
+  (table) => ({
+    validatorIdx: index().on(table.validator, table.amount),
+    delegatorIdx: index().on(table.delegator),
+  }),
+);
 
 /** Per delegator: how many validators they back, and what they took out of distribution. */
 export const delegator = onchainTable("delegator", (t) => ({
@@ -59,69 +67,85 @@ export const delegator = onchainTable("delegator", (t) => ({
  * CancelUnbondingDelegation names its entry by creation height. `balance` is what is left after
  * cancellations; `matured` is set once the completion time has passed at an indexed block.
  */
-export const unbonding = onchainTable("unbonding", (t) => ({
-  id: t.text().primaryKey(),
-  delegator: t.hex().notNull(),
-  validator: t.hex().notNull(),
-  amount: t.bigint().notNull(),
-  balance: t.bigint().notNull(),
-  cancelled: t.bigint().notNull(),
-  completionTime: t.bigint().notNull(),
-  creationBlock: t.bigint().notNull(),
-  creationTimestamp: t.bigint().notNull(),
-  matured: t.boolean().notNull(),
-}), (table) => ({
-  pendingIdx: index().on(table.matured, table.completionTime),
-  delegatorIdx: index().on(table.delegator),
-}));
+export const unbonding = onchainTable(
+  "unbonding",
+  (t) => ({
+    id: t.text().primaryKey(),
+    delegator: t.hex().notNull(),
+    validator: t.hex().notNull(),
+    amount: t.bigint().notNull(),
+    balance: t.bigint().notNull(),
+    cancelled: t.bigint().notNull(),
+    completionTime: t.bigint().notNull(),
+    creationBlock: t.bigint().notNull(),
+    creationTimestamp: t.bigint().notNull(),
+    matured: t.boolean().notNull(),
+  }),
+  (table) => ({
+    pendingIdx: index().on(table.matured, table.completionTime),
+    delegatorIdx: index().on(table.delegator),
+  }),
+);
 
 /** Raw staking events: Delegate, Unbond, Redelegate, CancelUnbondingDelegation, CreateValidator. */
-export const stakingEvent = onchainTable("staking_event", (t) => ({
-  id: t.text().primaryKey(),
-  kind: t.text().notNull(),
-  delegator: t.hex().notNull(),
-  validator: t.hex().notNull(),
-  dstValidator: t.hex(),
-  amount: t.bigint().notNull(),
-  completionTime: t.bigint(),
-  blockNumber: t.bigint().notNull(),
-  timestamp: t.bigint().notNull(),
-  transactionHash: t.hex().notNull(),
-  logIndex: t.integer().notNull(),
-}), (table) => ({
-  validatorIdx: index().on(table.validator, table.blockNumber),
-  delegatorIdx: index().on(table.delegator, table.blockNumber),
-}));
+export const stakingEvent = onchainTable(
+  "staking_event",
+  (t) => ({
+    id: t.text().primaryKey(),
+    kind: t.text().notNull(),
+    delegator: t.hex().notNull(),
+    validator: t.hex().notNull(),
+    dstValidator: t.hex(),
+    amount: t.bigint().notNull(),
+    completionTime: t.bigint(),
+    blockNumber: t.bigint().notNull(),
+    timestamp: t.bigint().notNull(),
+    transactionHash: t.hex().notNull(),
+    logIndex: t.integer().notNull(),
+  }),
+  (table) => ({
+    validatorIdx: index().on(table.validator, table.blockNumber),
+    delegatorIdx: index().on(table.delegator, table.blockNumber),
+  }),
+);
 
 /** Raw distribution events. `validator` is null for ClaimRewards (it spans every validator of the delegator). */
-export const rewardEvent = onchainTable("reward_event", (t) => ({
-  id: t.text().primaryKey(),
-  kind: t.text().notNull(),
-  account: t.hex().notNull(),
-  validator: t.hex(),
-  amount: t.bigint().notNull(),
-  blockNumber: t.bigint().notNull(),
-  timestamp: t.bigint().notNull(),
-  transactionHash: t.hex().notNull(),
-  logIndex: t.integer().notNull(),
-}), (table) => ({
-  validatorIdx: index().on(table.validator, table.blockNumber),
-  accountIdx: index().on(table.account, table.blockNumber),
-}));
+export const rewardEvent = onchainTable(
+  "reward_event",
+  (t) => ({
+    id: t.text().primaryKey(),
+    kind: t.text().notNull(),
+    account: t.hex().notNull(),
+    validator: t.hex(),
+    amount: t.bigint().notNull(),
+    blockNumber: t.bigint().notNull(),
+    timestamp: t.bigint().notNull(),
+    transactionHash: t.hex().notNull(),
+    logIndex: t.integer().notNull(),
+  }),
+  (table) => ({
+    validatorIdx: index().on(table.validator, table.blockNumber),
+    accountIdx: index().on(table.account, table.blockNumber),
+  }),
+);
 
 /** Slashes found by reconciliation: the chain's tokens fell by more than the events explain. */
-export const slash = onchainTable("slash", (t) => ({
-  id: t.text().primaryKey(),
-  validator: t.hex().notNull(),
-  amount: t.bigint().notNull(),
-  stakeBefore: t.bigint().notNull(),
-  stakeAfter: t.bigint().notNull(),
-  jailed: t.boolean().notNull(),
-  blockNumber: t.bigint().notNull(),
-  timestamp: t.bigint().notNull(),
-}), (table) => ({
-  validatorIdx: index().on(table.validator, table.blockNumber),
-}));
+export const slash = onchainTable(
+  "slash",
+  (t) => ({
+    id: t.text().primaryKey(),
+    validator: t.hex().notNull(),
+    amount: t.bigint().notNull(),
+    stakeBefore: t.bigint().notNull(),
+    stakeAfter: t.bigint().notNull(),
+    jailed: t.boolean().notNull(),
+    blockNumber: t.bigint().notNull(),
+    timestamp: t.bigint().notNull(),
+  }),
+  (table) => ({
+    validatorIdx: index().on(table.validator, table.blockNumber),
+  }),
+);
 
 /**
  * One row, id "staking". `unbonding` counts entries whose completion time had not passed at the
@@ -161,22 +185,26 @@ export const stakingHourly = onchainTable("staking_hourly", (t) => ({
 }));
 
 /** Hourly per node: closing stake and the hour's rewards. id is `${validator}:${hour}`. */
-export const nodeHourly = onchainTable("node_hourly", (t) => ({
-  id: t.text().primaryKey(),
-  validator: t.hex().notNull(),
-  hour: t.integer().notNull(),
-  timestamp: t.bigint().notNull(),
-  stake: t.bigint().notNull(),
-  delegators: t.integer().notNull(),
-  commission: t.bigint().notNull(),
-  delegatorRewards: t.bigint().notNull(),
-  poolDeposits: t.bigint().notNull(),
-  slashed: t.bigint().notNull(),
-  lastBlock: t.bigint().notNull(),
-}), (table) => ({
-  validatorHourIdx: index().on(table.validator, table.hour),
-  hourIdx: index().on(table.hour),
-}));
+export const nodeHourly = onchainTable(
+  "node_hourly",
+  (t) => ({
+    id: t.text().primaryKey(),
+    validator: t.hex().notNull(),
+    hour: t.integer().notNull(),
+    timestamp: t.bigint().notNull(),
+    stake: t.bigint().notNull(),
+    delegators: t.integer().notNull(),
+    commission: t.bigint().notNull(),
+    delegatorRewards: t.bigint().notNull(),
+    poolDeposits: t.bigint().notNull(),
+    slashed: t.bigint().notNull(),
+    lastBlock: t.bigint().notNull(),
+  }),
+  (table) => ({
+    validatorHourIdx: index().on(table.validator, table.hour),
+    hourIdx: index().on(table.hour),
+  }),
+);
 
 /**
  * One row (id "all"): every validator the events have named. Reconciliation reads the set through
@@ -206,13 +234,17 @@ export const stakingBlock = onchainTable("staking_block", (t) => ({
  * One validator's row as it stood after each block in which an event or a reconciliation changed its
  * stake, delegators, rewards or jail status; id is `${address}:${block}`. `state` is the `validator` row.
  */
-export const validatorBlock = onchainTable("validator_block", (t) => ({
-  id: t.text().primaryKey(),
-  address: t.hex().notNull(),
-  blockNumber: t.bigint().notNull(),
-  timestamp: t.bigint().notNull(),
-  state: t.json().$type<Record<string, string | number | boolean | null>>().notNull(),
-}), (table) => ({
-  addressBlockIdx: index().on(table.address, table.blockNumber),
-  blockIdx: index().on(table.blockNumber),
-}));
+export const validatorBlock = onchainTable(
+  "validator_block",
+  (t) => ({
+    id: t.text().primaryKey(),
+    address: t.hex().notNull(),
+    blockNumber: t.bigint().notNull(),
+    timestamp: t.bigint().notNull(),
+    state: t.json().$type<Record<string, string | number | boolean | null>>().notNull(),
+  }),
+  (table) => ({
+    addressBlockIdx: index().on(table.address, table.blockNumber),
+    blockIdx: index().on(table.blockNumber),
+  }),
+);

@@ -1,33 +1,41 @@
 import { index, onchainTable } from "ponder";
 
-export const account = onchainTable("account", (t) => ({
-  address: t.hex().primaryKey(),
-  balance: t.bigint().notNull(),
-  transferCount: t.integer().notNull(),
-  firstBlock: t.bigint().notNull(),
-  firstTimestamp: t.bigint().notNull(),
-  lastBlock: t.bigint().notNull(),
-  lastTimestamp: t.bigint().notNull(),
-}), (table) => ({
-  // /holders/top walks it backward: ties ordered by address need no sort.
-  balanceIdx: index().on(table.balance, table.address),
-}));
+export const account = onchainTable(
+  "account",
+  (t) => ({
+    address: t.hex().primaryKey(),
+    balance: t.bigint().notNull(),
+    transferCount: t.integer().notNull(),
+    firstBlock: t.bigint().notNull(),
+    firstTimestamp: t.bigint().notNull(),
+    lastBlock: t.bigint().notNull(),
+    lastTimestamp: t.bigint().notNull(),
+  }),
+  (table) => ({
+    // /holders/top walks it backward: ties ordered by address need no sort.
+    balanceIdx: index().on(table.balance, table.address),
+  }),
+);
 
-export const transfer = onchainTable("transfer", (t) => ({
-  id: t.text().primaryKey(),
-  from: t.hex().notNull(),
-  to: t.hex().notNull(),
-  amount: t.bigint().notNull(),
-  blockNumber: t.bigint().notNull(),
-  timestamp: t.bigint().notNull(),
-  transactionHash: t.hex().notNull(),
-  logIndex: t.integer().notNull(),
-}), (table) => ({
-  // An account's newest transfers, one backward walk per side (src/api/queries/token.ts).
-  fromIdx: index().on(table.from, table.blockNumber, table.logIndex),
-  toIdx: index().on(table.to, table.blockNumber, table.logIndex),
-  txIdx: index().on(table.transactionHash),
-}));
+export const transfer = onchainTable(
+  "transfer",
+  (t) => ({
+    id: t.text().primaryKey(),
+    from: t.hex().notNull(),
+    to: t.hex().notNull(),
+    amount: t.bigint().notNull(),
+    blockNumber: t.bigint().notNull(),
+    timestamp: t.bigint().notNull(),
+    transactionHash: t.hex().notNull(),
+    logIndex: t.integer().notNull(),
+  }),
+  (table) => ({
+    // An account's newest transfers, one backward walk per side (src/api/queries/token.ts).
+    fromIdx: index().on(table.from, table.blockNumber, table.logIndex),
+    toIdx: index().on(table.to, table.blockNumber, table.logIndex),
+    txIdx: index().on(table.transactionHash),
+  }),
+);
 
 export const approval = onchainTable("approval", (t) => ({
   id: t.text().primaryKey(),
@@ -93,13 +101,17 @@ export const supplyBlock = onchainTable("supply_block", (t) => ({
  * An account's balance after each block in which it sent or received OPG; id is `${address}:${block}`.
  * Past balances, and circulating supply under any list of non-circulating accounts, are read from here.
  */
-export const balanceBlock = onchainTable("balance_block", (t) => ({
-  id: t.text().primaryKey(),
-  address: t.hex().notNull(),
-  blockNumber: t.bigint().notNull(),
-  timestamp: t.bigint().notNull(),
-  balance: t.bigint().notNull(),
-  transferCount: t.integer().notNull(),
-}), (table) => ({
-  addressBlockIdx: index().on(table.address, table.blockNumber),
-}));
+export const balanceBlock = onchainTable(
+  "balance_block",
+  (t) => ({
+    id: t.text().primaryKey(),
+    address: t.hex().notNull(),
+    blockNumber: t.bigint().notNull(),
+    timestamp: t.bigint().notNull(),
+    balance: t.bigint().notNull(),
+    transferCount: t.integer().notNull(),
+  }),
+  (table) => ({
+    addressBlockIdx: index().on(table.address, table.blockNumber),
+  }),
+);

@@ -14,9 +14,8 @@
  */
 import { parseArgs } from "node:util";
 import { type Address, parseEther } from "viem";
-import { TREASURY } from "../test/harness/accounts";
+import { actor, DEPLOYER, TREASURY } from "../test/harness/accounts";
 import { startDevnet } from "../test/harness/devnet";
-import { actor, DEPLOYER } from "../test/harness/accounts";
 import { erc20Abi, FACILITATOR, FeePayments, feePayee, feePayer, type Scheme, x402DoubleAbi } from "../test/harness/fees";
 import { Indexer } from "../test/harness/indexer";
 import { Random } from "../test/harness/random";
@@ -157,7 +156,11 @@ async function runOthers(total: number) {
         const n = Math.min(PER_TX, due);
         const payees = Array.from({ length: n }, (_, i) => feePayee(i % PAYEES));
         await devnet.base.write(FACILITATOR, devnet.x402.exact, x402DoubleAbi, "settleBatch", [
-          foreign, Array(n).fill(seller), payees, Array(n).fill(10n ** 15n), false,
+          foreign,
+          Array(n).fill(seller),
+          payees,
+          Array(n).fill(10n ** 15n),
+          false,
         ]);
         due -= n;
       }
@@ -186,7 +189,17 @@ for (const size of sizes) results.push(await run(size));
 const otherRun = others > 0 ? await runOthers(others) : null;
 
 const [small] = results;
-const header = ["payments", "payer-hours", "hourly buckets", "backfill", "trends hour", "trends day", "trends week", "day ratio", "summary 30d"];
+const header = [
+  "payments",
+  "payer-hours",
+  "hourly buckets",
+  "backfill",
+  "trends hour",
+  "trends day",
+  "trends week",
+  "day ratio",
+  "summary 30d",
+];
 const rows = results.map((r) => [
   String(r.total),
   String(r.payerHours),

@@ -37,7 +37,8 @@ const backends = values.backends.split(",");
 if (!Number.isInteger(events) || events < 100) throw new Error(`--events must be an integer ≥ 100 (got ${values.events})`);
 if (!Number.isFinite(seconds) || seconds <= 0) throw new Error(`--seconds must be positive (got ${values.seconds})`);
 if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a positive integer (got ${values.rounds})`);
-if (!backends.every((b) => b === "pglite" || b === "postgres")) throw new Error(`--backends takes pglite and/or postgres (got ${values.backends})`);
+if (!backends.every((b) => b === "pglite" || b === "postgres"))
+  throw new Error(`--backends takes pglite and/or postgres (got ${values.backends})`);
 const postgresUrl = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 
 const log = (message: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
@@ -56,7 +57,9 @@ async function backfill(chain: BenchChain, label: string, options: Parameters<ty
   const ticker = setInterval(() => {
     indexer
       .status()
-      .then((status) => log(`${label}: block ${status.base?.block.number ?? 0}/${head}, ${((performance.now() - started) / 1000).toFixed(0)} s`))
+      .then((status) =>
+        log(`${label}: block ${status.base?.block.number ?? 0}/${head}, ${((performance.now() - started) / 1000).toFixed(0)} s`),
+      )
       .catch(() => {});
   }, 10_000);
   try {
@@ -84,13 +87,46 @@ function routes(chain: BenchChain): Route[] {
     { name: "/accounts/:any holder", kind: "entity", path: (n) => `${v1}/accounts/${holder(n * 7919)}` },
     { name: "/staking/validators", kind: "entity", path: (n) => `${v1}/staking/validators?_=${n}` },
     { name: "/fees/payers/top", kind: "entity", path: (n) => `${v1}/fees/payers/top?_=${n}` },
-    { name: "GraphQL top-100 accounts", kind: "entity", path: () => "/graphql", body: (n) => JSON.stringify({ query: `{ accounts(orderBy: "balance", orderDirection: "desc", limit: 100) { items { address balance } } }`, variables: { n } }) },
-    { name: "/supply/history?interval=day (90 d)", kind: "series", path: (n) => `${v1}/supply/history?interval=day&from=${end - 90 * 86_400 + (n % 3600)}&to=${end}` },
-    { name: "/supply/history?interval=hour (30 d)", kind: "series", path: (n) => `${v1}/supply/history?interval=hour&from=${end - 30 * 86_400 + (n % 3600)}&to=${end}` },
-    { name: "/supply/history?interval=week", kind: "series", path: (n) => `${v1}/supply/history?interval=week&from=${end - 90 * 86_400 + (n % 3600)}&to=${end}` },
-    { name: "/fees/trends?interval=day", kind: "series", path: (n) => `${v1}/fees/trends?interval=day&from=${end - 30 * 86_400 + (n % 3600)}&to=${end}` },
-    { name: "/staking/history?interval=day", kind: "series", path: (n) => `${v1}/staking/history?interval=day&from=${end - 30 * 86_400 + (n % 3600)}&to=${end}` },
-    { name: "/verification/history?interval=day", kind: "series", path: (n) => `${v1}/verification/history?interval=day&from=${end - 30 * 86_400 + (n % 3600)}&to=${end}` },
+    {
+      name: "GraphQL top-100 accounts",
+      kind: "entity",
+      path: () => "/graphql",
+      body: (n) =>
+        JSON.stringify({
+          query: `{ accounts(orderBy: "balance", orderDirection: "desc", limit: 100) { items { address balance } } }`,
+          variables: { n },
+        }),
+    },
+    {
+      name: "/supply/history?interval=day (90 d)",
+      kind: "series",
+      path: (n) => `${v1}/supply/history?interval=day&from=${end - 90 * 86_400 + (n % 3600)}&to=${end}`,
+    },
+    {
+      name: "/supply/history?interval=hour (30 d)",
+      kind: "series",
+      path: (n) => `${v1}/supply/history?interval=hour&from=${end - 30 * 86_400 + (n % 3600)}&to=${end}`,
+    },
+    {
+      name: "/supply/history?interval=week",
+      kind: "series",
+      path: (n) => `${v1}/supply/history?interval=week&from=${end - 90 * 86_400 + (n % 3600)}&to=${end}`,
+    },
+    {
+      name: "/fees/trends?interval=day",
+      kind: "series",
+      path: (n) => `${v1}/fees/trends?interval=day&from=${end - 30 * 86_400 + (n % 3600)}&to=${end}`,
+    },
+    {
+      name: "/staking/history?interval=day",
+      kind: "series",
+      path: (n) => `${v1}/staking/history?interval=day&from=${end - 30 * 86_400 + (n % 3600)}&to=${end}`,
+    },
+    {
+      name: "/verification/history?interval=day",
+      kind: "series",
+      path: (n) => `${v1}/verification/history?interval=day&from=${end - 30 * 86_400 + (n % 3600)}&to=${end}`,
+    },
     { name: "/status", kind: "status", path: (n) => `${v1}/status?_=${n}` },
   ];
 }
@@ -101,7 +137,10 @@ async function latencies(backend: string, indexer: Indexer, chain: BenchChain): 
   const rows: LatencyRow[] = [];
   const all = routes(chain);
   for (const [i, route] of all.entries()) {
-    const probe = await fetch(`${indexer.url}${route.path(0)}`, route.body ? { method: "POST", body: route.body(0), headers: { "content-type": "application/json" } } : {});
+    const probe = await fetch(
+      `${indexer.url}${route.path(0)}`,
+      route.body ? { method: "POST", body: route.body(0), headers: { "content-type": "application/json" } } : {},
+    );
     if (probe.status !== 200) {
       log(`${backend}: skipping ${route.name}, it answered ${probe.status}: ${(await probe.text()).slice(0, 200)}`);
       continue;

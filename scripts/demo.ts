@@ -87,7 +87,6 @@ try {
   Press Ctrl-C to stop.
 `);
 
-
   if (values.exit) {
     // The smoke check CI runs: the API's supply is the token's own, and GraphQL answers.
     const supply = await indexer.json("/api/v1/supply");

@@ -54,7 +54,9 @@ ponder.on("Distribution:WithdrawDelegatorReward", async ({ event, context }) => 
   const db = context.db;
   const [delegatorAddress, validatorAddress] = [lower(event.args.delegatorAddress), lower(event.args.validatorAddress)];
   const { amount } = event.args;
-  await db.insert(rewardEvent).values(raw(event, { kind: "delegator_reward", account: delegatorAddress, validator: validatorAddress, amount }));
+  await db
+    .insert(rewardEvent)
+    .values(raw(event, { kind: "delegator_reward", account: delegatorAddress, validator: validatorAddress, amount }));
   await db
     .insert(delegator)
     .values({ ...emptyDelegator(delegatorAddress, event.block.number), rewardsWithdrawn: amount, withdrawalCount: 1 })

@@ -3,15 +3,7 @@ import { governanceState, governanceVote, proposal, proposalDeposit, voteEvent }
 import { governanceAbi } from "../abis/governance";
 import { appConfig } from "../lib/env";
 import { statusName, type WeightedOption, weightedOptions } from "../lib/governance";
-import {
-  applyChainProposal,
-  coinTotal,
-  endTimeOf,
-  getOrCreateState,
-  readProposal,
-  recordStatus,
-  STATE_ID,
-} from "./entities/governance";
+import { applyChainProposal, coinTotal, endTimeOf, getOrCreateState, readProposal, recordStatus, STATE_ID } from "./entities/governance";
 import { lower } from "./entities/staking";
 
 type Logged = { id: string; block: { number: bigint; timestamp: bigint }; transaction: { hash: `0x${string}` } };
@@ -101,10 +93,18 @@ async function recordVote(
   if (!row) return;
   const id = `${proposalId}:${voter}`;
   const previous = await db.find(governanceVote, { id });
-  const values = { options, weighted, blockNumber: event.block.number, timestamp: event.block.timestamp, transactionHash: event.transaction.hash };
+  const values = {
+    options,
+    weighted,
+    blockNumber: event.block.number,
+    timestamp: event.block.timestamp,
+    transactionHash: event.transaction.hash,
+  };
   if (previous) await db.update(governanceVote, { id }).set({ ...values, changes: previous.changes + 1 });
   else await db.insert(governanceVote).values({ id, proposalId, voter, changes: 0, ...values });
-  await db.insert(voteEvent).values({ id: event.id, proposalId, voter, options, blockNumber: event.block.number, timestamp: event.block.timestamp });
+  await db
+    .insert(voteEvent)
+    .values({ id: event.id, proposalId, voter, options, blockNumber: event.block.number, timestamp: event.block.timestamp });
   await db.update(proposal, { id: proposalId }).set({ voters: row.voters + (previous ? 0 : 1), votesCast: row.votesCast + 1 });
 }
 
@@ -120,7 +120,12 @@ ponder.on("Governance:VoteWeighted", async ({ event, context }) => {
 /** Null where the address has no code yet (a local devnet before the double is placed): an empty answer is final, not retried. */
 async function readParams(client: Context["client"]) {
   try {
-    return await client.readContract({ abi: governanceAbi, address: appConfig.governance!.address, functionName: "getParams", retryEmptyResponse: false });
+    return await client.readContract({
+      abi: governanceAbi,
+      address: appConfig.governance!.address,
+      functionName: "getParams",
+      retryEmptyResponse: false,
+    });
   } catch (error) {
     if (/returned no data/.test(String((error as Error).message))) return null;
     throw error;
@@ -159,5 +164,8 @@ ponder.on("GovernanceReconciliation:block", async ({ event, context }) => {
     const end = chain ? endTimeOf(statusName(chain.status), chain) : null;
     return end !== null && end > event.block.timestamp ? [end] : [];
   });
-  await db.update(governanceState, { id: STATE_ID }).set({ nextEndTime: ends.length === 0 ? null : ends.reduce((a, b) => (a < b ? a : b)) });
+  await db
+    .update(governanceState, { id: STATE_ID })
+    // biome-ignore lint/complexity/useMathMinMax: bigints, which Math.min rejects
+    .set({ nextEndTime: ends.length === 0 ? null : ends.reduce((a, b) => (a < b ? a : b)) });
 });

@@ -47,9 +47,5 @@ ponder.on("SettlementRelay:BatchSettlement", async ({ event, context }) => {
     transactionHash: event.transaction.hash,
     logIndex: event.log.logIndex,
   });
-  await recordVerificationHour(
-    context.db,
-    { verified: 0, unregistered: 0, batches: 1, batchedInferences: batchSize, lag: null },
-    event,
-  );
+  await recordVerificationHour(context.db, { verified: 0, unregistered: 0, batches: 1, batchedInferences: batchSize, lag: null }, event);
 });

@@ -18,7 +18,17 @@ type Logged = {
   log: { logIndex: number };
 };
 
-function raw(event: Logged, row: { kind: string; delegator: `0x${string}`; validator: `0x${string}`; amount: bigint; dstValidator?: `0x${string}`; completionTime?: bigint }) {
+function raw(
+  event: Logged,
+  row: {
+    kind: string;
+    delegator: `0x${string}`;
+    validator: `0x${string}`;
+    amount: bigint;
+    dstValidator?: `0x${string}`;
+    completionTime?: bigint;
+  },
+) {
   return {
     id: event.id,
     dstValidator: null,
@@ -38,7 +48,9 @@ ponder.on("Staking:CreateValidator", async ({ event, context }) => {
   await sweepMatured(db, event);
   await getOrCreateValidator(db, validatorAddress, event);
   const node = await moveStake(db, validatorAddress, validatorAddress, value, event);
-  await db.insert(stakingEvent).values(raw(event, { kind: "create", delegator: validatorAddress, validator: validatorAddress, amount: value }));
+  await db
+    .insert(stakingEvent)
+    .values(raw(event, { kind: "create", delegator: validatorAddress, validator: validatorAddress, amount: value }));
   await recordNodeHour(db, node, {}, event);
   await recordStakingHour(db, { delegated: value }, event);
 });
@@ -75,9 +87,9 @@ ponder.on("Staking:Unbond", async ({ event, context }) => {
   await sweepMatured(db, event);
   const node = await moveStake(db, delegatorAddress, validatorAddress, -amount, event);
   await openUnbonding(db, delegatorAddress, validatorAddress, amount, completionTime, event);
-  await db.insert(stakingEvent).values(
-    raw(event, { kind: "unbond", delegator: delegatorAddress, validator: validatorAddress, amount, completionTime }),
-  );
+  await db
+    .insert(stakingEvent)
+    .values(raw(event, { kind: "unbond", delegator: delegatorAddress, validator: validatorAddress, amount, completionTime }));
   await recordNodeHour(db, node, {}, event);
   await recordStakingHour(db, { undelegated: amount }, event);
 });

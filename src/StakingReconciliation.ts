@@ -27,9 +27,7 @@ ponder.on("StakingReconciliation:block", async ({ event, context }) => {
   const known = await knownValidators(db);
   // The reads are independent: issue them together, then apply them in order.
   const reads = await Promise.all(
-    known.map((address) =>
-      context.client.readContract({ abi: stakingAbi, address: staking, functionName: "validator", args: [address] }),
-    ),
+    known.map((address) => context.client.readContract({ abi: stakingAbi, address: staking, functionName: "validator", args: [address] })),
   );
   let slashedNow = 0n;
   for (const [index, address] of known.entries()) {

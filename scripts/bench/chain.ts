@@ -108,7 +108,15 @@ export async function benchChain(events: number, log: (message: string) => void)
     for (const side of ["from", "to"] as const) {
       const logs = await base.client.getLogs({
         address: token,
-        event: { type: "event", name: "Transfer", inputs: [{ type: "address", name: "from", indexed: true }, { type: "address", name: "to", indexed: true }, { type: "uint256", name: "value" }] },
+        event: {
+          type: "event",
+          name: "Transfer",
+          inputs: [
+            { type: "address", name: "from", indexed: true },
+            { type: "address", name: "to", indexed: true },
+            { type: "uint256", name: "value" },
+          ],
+        },
         args: { [side]: busyAccount },
         fromBlock: from,
         toBlock: from + 199n,

@@ -4,7 +4,13 @@ import type { ChainMeta } from "./chain";
 import type { Figures } from "./load";
 
 export function machine() {
-  return { at: new Date().toISOString(), loadavg: os.loadavg().map((v) => v.toFixed(2)).join(" ") };
+  return {
+    at: new Date().toISOString(),
+    loadavg: os
+      .loadavg()
+      .map((v) => v.toFixed(2))
+      .join(" "),
+  };
 }
 
 /** The issue's targets at 1M events, uncached p99 at 50 connections. */
@@ -19,7 +25,8 @@ function table(header: string[], rows: string[][]): string {
   return [line(header), `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`, ...rows.map(line)].join("\n");
 }
 
-const failures = (f: Figures) => [f.non2xx && `${f.non2xx} non-2xx`, f.errors && `${f.errors} errors`, f.timeouts && `${f.timeouts} timeouts`].filter(Boolean).join(", ");
+const failures = (f: Figures) =>
+  [f.non2xx && `${f.non2xx} non-2xx`, f.errors && `${f.errors} errors`, f.timeouts && `${f.timeouts} timeouts`].filter(Boolean).join(", ");
 
 export function report(input: {
   events: number;
@@ -50,7 +57,19 @@ export function report(input: {
     ]),
   );
   const latencyTable = table(
-    ["backend", "route", "kind", "uncached p50", "uncached p99", "target p99", "uncached req/s", "warm p50", "warm p99", "warm req/s", "failures"],
+    [
+      "backend",
+      "route",
+      "kind",
+      "uncached p50",
+      "uncached p99",
+      "target p99",
+      "uncached req/s",
+      "warm p50",
+      "warm p99",
+      "warm req/s",
+      "failures",
+    ],
     input.latencyRows.map(({ backend, route, uncached, warm }) => {
       const limit = target(backend, route.kind);
       return [
@@ -69,7 +88,8 @@ export function report(input: {
     }),
   );
   const statusLines = Object.entries(input.statusProbes).map(
-    ([backend, probe]) => `- ${backend}: slowest of ${probe.samples} sequential \`/api/v1/status\` reads while \`/accounts/:busy\` ran uncached at 50 connections: ${probe.max} ms`,
+    ([backend, probe]) =>
+      `- ${backend}: slowest of ${probe.samples} sequential \`/api/v1/status\` reads while \`/accounts/:busy\` ran uncached at 50 connections: ${probe.max} ms`,
   );
   const cpus = os.cpus();
   const generated = [

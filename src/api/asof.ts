@@ -1,7 +1,7 @@
 import { publicClients } from "ponder:api";
 import { z } from "zod";
 import type { ChainName } from "../../lib/config";
-import { ApiError, type ApiContext, badRequest, notFound, timeParam } from "./http";
+import { type ApiContext, ApiError, badRequest, notFound, timeParam } from "./http";
 
 /** A block on one chain: every as-of answer is the state after this block and names it. */
 export type BlockRef = { block: number; timestamp: number };
@@ -25,7 +25,7 @@ async function blockTimestamp(chain: ChainName, number: number): Promise<number>
   const key = `${chain}:${number}`;
   const known = timestamps.get(key);
   if (known !== undefined) return known;
-  let block;
+  let block: { timestamp: bigint };
   try {
     block = await (publicClients as Record<string, (typeof publicClients)[keyof typeof publicClients]>)[chain]!.getBlock({
       blockNumber: BigInt(number),
@@ -63,11 +63,7 @@ async function lastBlockAtOrBefore(chain: ChainName, at: number, head: BlockRef)
  * The block an answer describes: the indexed head when neither parameter is given, else the block
  * `at`/`atBlock` names. Never later than the head, so an answer holds nothing newer than its `asOf`.
  */
-export async function resolveAsOf(
-  c: ApiContext,
-  chain: ChainName,
-  query: { at?: number; atBlock?: number },
-): Promise<BlockRef> {
+export async function resolveAsOf(c: ApiContext, chain: ChainName, query: { at?: number; atBlock?: number }): Promise<BlockRef> {
   if (query.at !== undefined && query.atBlock !== undefined) throw badRequest("give at or atBlock, not both", "invalid_parameter");
   const head = c.var.asOf[chain];
   if (!head) throw notFound(`nothing has been indexed on ${chain} yet`);

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { db } from "ponder:api";
 import type { Context, MiddlewareHandler } from "hono";
 import { sql } from "ponder";
-import { isAddress, type Address } from "viem";
+import { type Address, isAddress } from "viem";
 import { z } from "zod";
 import { type ChainProgress, decodeCheckpoint } from "../../lib/checkpoint";
 import { CHAIN_NAMES, type ChainName } from "../../lib/config";
@@ -57,16 +57,17 @@ export function parseAddressParam(value: string, name = "address"): Address {
 /** 9999-12-31T23:59:59Z: later instants break calendar arithmetic (an invalid Date, then a 500). */
 const MAX_TIMESTAMP = 253_402_300_799;
 /** A point in time: unix seconds or an ISO 8601 date, in UTC unless the date carries an offset. */
-export const timeParam = z
-  .string()
-  .transform((value, ctx) => {
-    const seconds = parseTime(value);
-    if (seconds === null || seconds < 0 || seconds > MAX_TIMESTAMP) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `"${value}" is not unix seconds or an ISO 8601 date (UTC) before the year 10000` });
-      return z.NEVER;
-    }
-    return seconds;
-  });
+export const timeParam = z.string().transform((value, ctx) => {
+  const seconds = parseTime(value);
+  if (seconds === null || seconds < 0 || seconds > MAX_TIMESTAMP) {
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      message: `"${value}" is not unix seconds or an ISO 8601 date (UTC) before the year 10000`,
+    });
+    return z.NEVER;
+  }
+  return seconds;
+});
 
 export const intervalParam = z.enum(INTERVALS, {
   errorMap: () => ({ message: `must be one of ${INTERVALS.join(", ")}` }),
@@ -213,12 +214,7 @@ export function toCsv(rows: Record<string, unknown>[]): string {
 }
 
 /** A list or series: JSON with its metadata, or the rows alone as CSV. */
-export function listResponse(
-  c: Context,
-  format: "json" | "csv",
-  rows: Record<string, unknown>[],
-  meta: Record<string, unknown>,
-) {
+export function listResponse(c: Context, format: "json" | "csv", rows: Record<string, unknown>[], meta: Record<string, unknown>) {
   if (format === "csv") {
     return c.body(toCsv(rows), 200, { "Content-Type": "text/csv; charset=utf-8" });
   }

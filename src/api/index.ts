@@ -7,21 +7,26 @@ import { Hono } from "hono";
 import { graphql } from "ponder";
 import { dashboard } from "./dashboard";
 import { type AsOf, errorResponse, freshness, notFound } from "./http";
-import { statusResponse } from "./schemas/common";
 import { endpoint, openApiDocument } from "./openapi";
-import { sqlOverHttp } from "./sql";
 import { analysesRoutes } from "./routes/analyses";
 import { fees } from "./routes/fees";
 import { governance } from "./routes/governance";
 import { staking } from "./routes/staking";
 import { token } from "./routes/token";
 import { verification } from "./routes/verification";
+import { statusResponse } from "./schemas/common";
+import { sqlOverHttp } from "./sql";
 
 const docsPage = readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), "docs.html"), "utf8");
 
 const v1 = new Hono<{ Variables: { asOf: AsOf } }>();
 v1.use("*", freshness);
-endpoint({ path: "/status", response: statusResponse, tag: "status", summary: "The latest indexed block and its time on each chain, as every other answer sees it" });
+endpoint({
+  path: "/status",
+  response: statusResponse,
+  tag: "status",
+  summary: "The latest indexed block and its time on each chain, as every other answer sees it",
+});
 v1.get("/status", (c) => c.json({ asOf: c.var.asOf }));
 v1.route("/", token);
 v1.route("/", verification);

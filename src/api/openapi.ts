@@ -66,7 +66,10 @@ export function openApiDocument(serverUrl: string) {
         description: doc.text ? "The number alone, whole OPG, as plain text" : "OK",
         content: doc.text
           ? { "text/plain": { schema: { type: "string", example: "999063998.82293095613036287" } } }
-          : { "application/json": { schema: jsonSchema(doc.response!) }, ...(doc.csv ? { "text/csv": { schema: { type: "string" } } } : {}) },
+          : {
+              "application/json": { schema: jsonSchema(doc.response!) },
+              ...(doc.csv ? { "text/csv": { schema: { type: "string" } } } : {}),
+            },
       },
       "304": { description: "Not modified: the If-None-Match ETag still names the latest indexed block" },
       "400": { description: "Bad parameter", content: { "application/json": { schema: errorSchema } } },

@@ -48,8 +48,7 @@ export async function rollupHourly(options: {
   const selections = [
     sql`${period} as "timestamp"`,
     ...Object.entries(flows).map(
-      ([key, { column, aggregate }]) =>
-        sql`coalesce(${sql.raw(aggregate ?? "sum")}(${column}), 0)::text as ${sql.identifier(key)}`,
+      ([key, { column, aggregate }]) => sql`coalesce(${sql.raw(aggregate ?? "sum")}(${column}), 0)::text as ${sql.identifier(key)}`,
     ),
     ...Object.entries(closing).map(
       ([key, { column }]) => sql`(array_agg(${column} order by ${options.id} desc))[1]::text as ${sql.identifier(key)}`,

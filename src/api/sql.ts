@@ -3,7 +3,7 @@ import schema from "ponder:schema";
 import type { MiddlewareHandler } from "hono";
 import { client } from "ponder";
 import { appConfig } from "../../lib/env";
-import { badRequest, errorResponse, ApiError } from "./http";
+import { ApiError, badRequest, errorResponse } from "./http";
 
 /** Most rows one `/sql/db` answer may carry; a bigger result is refused rather than cut short. */
 export const SQL_MAX_ROWS = 10_000;
@@ -19,7 +19,10 @@ const PRIVATE_NAMES = /_ponder|ponder_sync|_reorg__|\bpg_|information_schema/i;
 export function sqlOverHttp(): MiddlewareHandler {
   if (appConfig.database.kind === "pglite") {
     return async (c) =>
-      errorResponse(c, new ApiError(503, "sql_unavailable", "SQL over HTTP is off on PGlite; use /graphql or the REST API, or run on PostgreSQL"));
+      errorResponse(
+        c,
+        new ApiError(503, "sql_unavailable", "SQL over HTTP is off on PGlite; use /graphql or the REST API, or run on PostgreSQL"),
+      );
   }
   const ponderClient = client({ db, schema });
   return async (c, next) => {
@@ -30,7 +33,8 @@ export function sqlOverHttp(): MiddlewareHandler {
       if (c.req.path !== "/sql/db") return c.res;
       if (c.res.status !== 200) throw badRequest((await c.res.text()).slice(0, 500), "sql_refused");
       const result = (await c.res.clone().json()) as { rows?: unknown[] };
-      if ((result.rows?.length ?? 0) > SQL_MAX_ROWS) throw badRequest(`the result holds more than ${SQL_MAX_ROWS} rows; add a limit`, "sql_too_many_rows");
+      if ((result.rows?.length ?? 0) > SQL_MAX_ROWS)
+        throw badRequest(`the result holds more than ${SQL_MAX_ROWS} rows; add a limit`, "sql_too_many_rows");
     } catch (error) {
       const refusal = error instanceof ApiError ? error : badRequest(String((error as Error)?.message).slice(0, 500), "sql_refused");
       c.res = errorResponse(c, refusal);

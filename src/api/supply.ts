@@ -20,7 +20,12 @@ export async function balanceAt(address: `0x${string}`, block: number) {
 
 export async function supplyAt(block: number) {
   const [[row], accounts] = await Promise.all([
-    db.select().from(supplyBlock).where(lte(supplyBlock.id, BigInt(block))).orderBy(desc(supplyBlock.id)).limit(1),
+    db
+      .select()
+      .from(supplyBlock)
+      .where(lte(supplyBlock.id, BigInt(block)))
+      .orderBy(desc(supplyBlock.id))
+      .limit(1),
     Promise.all(
       appConfig.nonCirculating.map(async ({ label, address }) => ({
         label,

@@ -67,8 +67,10 @@ export async function teesAt(position: Position, filter: { teeId?: `0x${string}`
   ]);
 
   return (result.rows as Row[]).map((row) => {
-    const event = row.event_block === null ? null : { block: big(row.event_block)!, log: Number(row.event_log), registry: String(row.event_registry) };
-    const beat = row.beat_block === null ? null : { block: big(row.beat_block)!, log: Number(row.beat_log), registry: String(row.beat_registry) };
+    const event =
+      row.event_block === null ? null : { block: big(row.event_block)!, log: Number(row.event_log), registry: String(row.event_registry) };
+    const beat =
+      row.beat_block === null ? null : { block: big(row.beat_block)!, log: Number(row.beat_log), registry: String(row.beat_registry) };
     const registered = event !== null || beat !== null;
     // The registry accepts heartbeats from enabled TEEs only, so without a lifecycle event a heartbeat shows it enabled.
     const enabled = event ? row.event_kind !== "disabled" : beat !== null;

@@ -1,14 +1,5 @@
 import type { Context } from "ponder:registry";
-import {
-  feeHourly,
-  feePayee,
-  feePayer,
-  feePayerHour,
-  feePayerPeriod,
-  feePayment,
-  feePeriod,
-  unclaimedFeeTransfers,
-} from "ponder:schema";
+import { feeHourly, feePayee, feePayer, feePayerHour, feePayerPeriod, feePayment, feePeriod, unclaimedFeeTransfers } from "ponder:schema";
 import {
   claimTransfer,
   EMPTY_BUCKET,
@@ -63,7 +54,14 @@ export async function countOtherTokenSettlement(db: Db, event: At) {
   const hour = hourOf(event.block.timestamp);
   await db
     .insert(feeHourly)
-    .values({ id: hour, timestamp: BigInt(hour * SECONDS_PER_HOUR), ...EMPTY_BUCKET, anomalies: 0, otherTokenSettlements: 1, lastBlock: event.block.number })
+    .values({
+      id: hour,
+      timestamp: BigInt(hour * SECONDS_PER_HOUR),
+      ...EMPTY_BUCKET,
+      anomalies: 0,
+      otherTokenSettlements: 1,
+      lastBlock: event.block.number,
+    })
     .onConflictDoUpdate((row) => ({ otherTokenSettlements: row.otherTokenSettlements + 1, lastBlock: event.block.number }));
 }
 
@@ -110,12 +108,7 @@ async function markPayerPeriods(db: Db, payer: Hex, timestamp: number) {
   }
 }
 
-async function upsertHour(
-  db: Db,
-  hour: number,
-  event: At,
-  flow: { amount: bigint; newPayer: boolean } | { anomalies: 1 },
-) {
+async function upsertHour(db: Db, hour: number, event: At, flow: { amount: bigint; newPayer: boolean } | { anomalies: 1 }) {
   const payment = "amount" in flow ? flow : null;
   await db
     .insert(feeHourly)

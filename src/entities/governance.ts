@@ -38,7 +38,7 @@ export async function getOrCreateState(db: Db) {
 }
 
 /** Keeps the open set and the earliest end time still ahead, so the block check stays a cache read. */
-async function trackOpen(db: Db, id: bigint, status: ProposalStatus, endTime: bigint | null, at: At) {
+async function trackOpen(db: Db, id: bigint, status: ProposalStatus, endTime: bigint | null) {
   const state = await getOrCreateState(db);
   const key = id.toString();
   const open = new Set(state.openProposals);
@@ -46,6 +46,7 @@ async function trackOpen(db: Db, id: bigint, status: ProposalStatus, endTime: bi
   else open.delete(key);
   // A time already due stays until the block check has read the chain for it.
   const times = [state.nextEndTime, endTime].filter((time): time is bigint => time !== null);
+  // biome-ignore lint/complexity/useMathMinMax: bigints, which Math.min rejects
   const nextEndTime = times.length === 0 ? null : times.reduce((a, b) => (a < b ? a : b));
   await db.update(governanceState, { id: STATE_ID }).set({ openProposals: [...open], nextEndTime });
 }
@@ -55,7 +56,7 @@ export async function recordStatus(db: Db, id: bigint, status: ProposalStatus, a
     .insert(proposalStatusChange)
     .values({ id: `${id}:${status}`, proposalId: id, status, blockNumber: at.block.number, timestamp: at.block.timestamp })
     .onConflictDoNothing();
-  await trackOpen(db, id, status, endTime, at);
+  await trackOpen(db, id, status, endTime);
 }
 
 export const endTimeOf = (status: ProposalStatus, chain: NonNullable<ChainProposal>) =>

@@ -26,10 +26,7 @@ export const TOTALS_ID = "staking";
 export const lower = (address: string) => address.toLowerCase() as Hex;
 
 export type StakingFlows = Partial<
-  Record<
-    "delegated" | "undelegated" | "redelegated" | "cancelled" | "slashed" | "commission" | "delegatorRewards" | "claimed",
-    bigint
-  >
+  Record<"delegated" | "undelegated" | "redelegated" | "cancelled" | "slashed" | "commission" | "delegatorRewards" | "claimed", bigint>
 >;
 export type NodeFlows = Partial<Record<"commission" | "delegatorRewards" | "poolDeposits" | "slashed", bigint>>;
 
@@ -170,7 +167,14 @@ export async function moveStake(db: Db, delegatorAddress: Hex, validatorAddress:
 }
 
 /** Opens (or adds to) the unbonding entry of this delegator, validator and block, as Cosmos merges them. */
-export async function openUnbonding(db: Db, delegatorAddress: Hex, validatorAddress: Hex, amount: bigint, completionTime: bigint, event: At) {
+export async function openUnbonding(
+  db: Db,
+  delegatorAddress: Hex,
+  validatorAddress: Hex,
+  amount: bigint,
+  completionTime: bigint,
+  event: At,
+) {
   const id = `${delegatorAddress}:${validatorAddress}:${event.block.number}`;
   await db
     .insert(unbonding)
@@ -248,7 +252,10 @@ export async function recordStakingHour(db: Db, flows: StakingFlows, event: At) 
     delegators: totals.delegators,
     slashed: totals.slashed,
   };
-  await db.insert(stakingBlock).values({ id: event.block.number, ...atBlock }).onConflictDoUpdate(atBlock);
+  await db
+    .insert(stakingBlock)
+    .values({ id: event.block.number, ...atBlock })
+    .onConflictDoUpdate(atBlock);
   const id = hourOf(event.block.timestamp);
   const closing = {
     totalStaked: totals.totalStaked,
@@ -295,7 +302,13 @@ export async function recordNodeHour(db: Db, node: ValidatorState, flows: NodeFl
   ) as Record<string, string | number | boolean | null>;
   await db
     .insert(validatorBlock)
-    .values({ id: `${node.address}:${event.block.number}`, address: node.address, blockNumber: event.block.number, timestamp: event.block.timestamp, state })
+    .values({
+      id: `${node.address}:${event.block.number}`,
+      address: node.address,
+      blockNumber: event.block.number,
+      timestamp: event.block.timestamp,
+      state,
+    })
     .onConflictDoUpdate({ state });
   const closing = { stake: node.stake, delegators: node.delegators, lastBlock: event.block.number };
   await db

@@ -75,16 +75,14 @@ export async function recordSupplyBlock(db: Db, supply: SupplyState, event: At) 
     holders: supply.holders,
     transferCount: supply.transferCount,
   };
-  await db.insert(supplyBlock).values({ id: event.block.number, ...values }).onConflictDoUpdate(values);
+  await db
+    .insert(supplyBlock)
+    .values({ id: event.block.number, ...values })
+    .onConflictDoUpdate(values);
 }
 
 /** Folds one transfer into its hour's and its day's buckets, closing values taken from the supply after the transfer. */
-export async function recordTokenPeriods(
-  db: Db,
-  supply: SupplyState,
-  flow: { amount: bigint; minted: bigint; burned: bigint },
-  event: At,
-) {
+export async function recordTokenPeriods(db: Db, supply: SupplyState, flow: { amount: bigint; minted: bigint; burned: bigint }, event: At) {
   const hour = hourOf(event.block.timestamp);
   const day = dayOf(event.block.timestamp);
   await recordBucket(db, tokenHourly, hour, hour * SECONDS_PER_HOUR, supply, flow, event);

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAbiItem } from "viem";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { opgTokenAbi } from "../../abis/opgToken";
 import { clientTypes, clientTypesPath } from "../../client/generate";
 import { projectRoot } from "../harness/indexer";
@@ -54,7 +54,10 @@ describe.each(backends)("API surface on %s", (backend) => {
     expect(() => schemas.check("/api/v1/supply", withoutHolders)).toThrow(/holders/);
     const node = (await stack.indexer.json("/api/v1/staking/validators")).data[0];
     const answer = await stack.indexer.json(`/api/v1/nodes/${node.address}`);
-    const renamed = { ...answer, series: { ...answer.series, data: answer.series.data.map(({ stake, ...row }: any) => ({ ...row, closingStake: stake })) } };
+    const renamed = {
+      ...answer,
+      series: { ...answer.series, data: answer.series.data.map(({ stake, ...row }: any) => ({ ...row, closingStake: stake })) },
+    };
     expect(() => schemas.check(`/api/v1/nodes/${node.address}`, renamed)).toThrow(/closingStake/);
     expect(() => schemas.check("/api/v1/no/such/route", {})).toThrow(/no JSON response schema/);
   });
@@ -137,7 +140,12 @@ describe.each(backends)("API surface on %s", (backend) => {
 
   it("splits the whole supply between holder tiers", async () => {
     const head = await stack.devnet.base.blockNumber();
-    const totalSupply = await stack.devnet.base.client.readContract({ address: stack.devnet.token, abi: opgTokenAbi, functionName: "totalSupply", blockNumber: head });
+    const totalSupply = await stack.devnet.base.client.readContract({
+      address: stack.devnet.token,
+      abi: opgTokenAbi,
+      functionName: "totalSupply",
+      blockNumber: head,
+    });
     const result = await stack.indexer.json("/api/v1/analyses/holder-concentration");
     const supply = await stack.indexer.json("/api/v1/supply");
     expect(result.data.reduce((sum: number, tier: { holders: number }) => sum + tier.holders, 0)).toBe(supply.holders);

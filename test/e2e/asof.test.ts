@@ -154,7 +154,11 @@ describe.each(backends)("as-of answers and settings on %s", (backend) => {
     const fresh = await start(list, await database());
 
     const head = await devnet.base.blockNumber();
-    for (const [query, block] of [["", head], [`?at=${T}`, blockE.number], [`?atBlock=${blockY.number}`, blockY.number]] as const) {
+    for (const [query, block] of [
+      ["", head],
+      [`?at=${T}`, blockE.number],
+      [`?atBlock=${blockY.number}`, blockY.number],
+    ] as const) {
       const answer = await restarted.json(`/api/v1/supply${query}`);
       expect(answer).toEqual(await fresh.json(`/api/v1/supply${query}`));
       const total = await read("totalSupply", [], block);
@@ -166,7 +170,11 @@ describe.each(backends)("as-of answers and settings on %s", (backend) => {
     expect(series).toEqual(await fresh.json(history));
     const closing = series.data.at(-1);
     expect(closing.circulatingSupply).toBe(
-      ((await read("totalSupply", [], head)) - (await read("balanceOf", [TREASURY], head)) - (await read("balanceOf", [TEAM], head))).toString(),
+      (
+        (await read("totalSupply", [], head)) -
+        (await read("balanceOf", [TREASURY], head)) -
+        (await read("balanceOf", [TEAM], head))
+      ).toString(),
     );
   });
 });

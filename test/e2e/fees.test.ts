@@ -13,7 +13,15 @@ const PAYERS = 7;
 const PAYEES = 3;
 
 /** What the test sent, in the shape it expects the indexer to have recorded. */
-type Sent = { payer: Address | null; payee: Address | null; amount: bigint; scheme: Scheme; withPermit: boolean; timestamp: number; hash: Hex };
+type Sent = {
+  payer: Address | null;
+  payee: Address | null;
+  amount: bigint;
+  scheme: Scheme;
+  withPermit: boolean;
+  timestamp: number;
+  hash: Hex;
+};
 
 // Bucket starts computed here, independently of lib/time: days since the epoch, weeks from Monday
 // (the epoch fell on a Thursday), months from the calendar.
@@ -70,7 +78,14 @@ function totalsByParty(sent: Sent[], key: "payer" | "payee") {
   }
   return [...totals.entries()]
     .sort(([a, x], [b, y]) => (x.volume === y.volume ? (a < b ? -1 : 1) : x.volume > y.volume ? -1 : 1))
-    .map(([address, t], index) => ({ rank: index + 1, [key]: address, volume: t.volume.toString(), count: t.count, firstPayment: t.first, lastPayment: t.last }));
+    .map(([address, t], index) => ({
+      rank: index + 1,
+      [key]: address,
+      volume: t.volume.toString(),
+      count: t.count,
+      firstPayment: t.first,
+      lastPayment: t.last,
+    }));
 }
 
 function ratio(current: bigint, previous: bigint) {
@@ -109,7 +124,11 @@ describe.each(backends)("x402 fees on %s", (backend) => {
           );
         }
         if (position === 0) {
-          const batch = [0, 1].map(() => ({ payer: feePayer(random.int(0, PAYERS - 1)), payee: feePayee(0), amount: BigInt(random.int(1, 10 ** 9)) }));
+          const batch = [0, 1].map(() => ({
+            payer: feePayer(random.int(0, PAYERS - 1)),
+            payee: feePayee(0),
+            amount: BigInt(random.int(1, 10 ** 9)),
+          }));
           const hash = await payments.payBatch("upto", true, batch);
           pending.push(...batch.map((p) => ({ ...p, scheme: "upto" as const, withPermit: true, hash })));
         }
@@ -145,12 +164,22 @@ describe.each(backends)("x402 fees on %s", (backend) => {
     const payer = feePayer(0);
     const amount = 123_456_789n;
     foreignHash = await devnet.base.write(FACILITATOR, devnet.x402.exact, x402DoubleAbi, "settleBeside", [
-      devnet.token, payer, feePayee(1), amount, foreign, foreignHolder, actor("foreign-sink"), parseEther("1000"),
+      devnet.token,
+      payer,
+      feePayee(1),
+      amount,
+      foreign,
+      foreignHolder,
+      actor("foreign-sink"),
+      parseEther("1000"),
     ]);
     emptyHash = await devnet.base.write(FACILITATOR, devnet.x402.exact, x402DoubleAbi, "settleNothing", []);
     // The proxies are shared: a seller paid in another ERC-20 goes through the same contract.
     otherTokenHash = await devnet.base.write(FACILITATOR, devnet.x402.exact, x402DoubleAbi, "settle", [
-      foreign, foreignHolder, feePayee(2), parseEther("7"),
+      foreign,
+      foreignHolder,
+      feePayee(2),
+      parseEther("7"),
     ]);
     const block = await devnet.base.mine();
     sent.push({ payer, payee: feePayee(1), amount, scheme: "exact", withPermit: false, timestamp: block.timestamp, hash: foreignHash });
@@ -172,8 +201,13 @@ describe.each(backends)("x402 fees on %s", (backend) => {
       }),
     });
     const rows = ((await response.json()) as any).data.feePayments.items as any[];
-    const key = (p: { transactionHash?: string; hash?: string; payer: string | null; amount: string | bigint; timestamp: number | string }) =>
-      [(p.transactionHash ?? p.hash)!.toLowerCase(), p.payer?.toLowerCase() ?? null, String(p.amount), Number(p.timestamp)].join("|");
+    const key = (p: {
+      transactionHash?: string;
+      hash?: string;
+      payer: string | null;
+      amount: string | bigint;
+      timestamp: number | string;
+    }) => [(p.transactionHash ?? p.hash)!.toLowerCase(), p.payer?.toLowerCase() ?? null, String(p.amount), Number(p.timestamp)].join("|");
     expect(rows.map(key).sort()).toEqual(sent.map(key).sort());
 
     const byKey = new Map(rows.map((row) => [key(row), row]));
@@ -236,7 +270,9 @@ describe.each(backends)("x402 fees on %s", (backend) => {
     const trends = await stack.indexer.json(`/api/v1/fees/trends?interval=day&from=${firstDay}&to=${lastTimestamp}`);
     const hourly = await stack.indexer.json(`/api/v1/fees/trends?interval=hour&from=${firstDay}&to=${lastTimestamp}`);
     const summedHourly = trends.data.map((day: { timestamp: number }) =>
-      hourly.data.filter((h: { timestamp: number }) => bucketStart.day(h.timestamp) === day.timestamp).reduce((n: number, h: { uniquePayers: number }) => n + h.uniquePayers, 0),
+      hourly.data
+        .filter((h: { timestamp: number }) => bucketStart.day(h.timestamp) === day.timestamp)
+        .reduce((n: number, h: { uniquePayers: number }) => n + h.uniquePayers, 0),
     );
     expect(trends.data.some((day: { uniquePayers: number }, i: number) => day.uniquePayers < summedHourly[i])).toBe(true);
   });
@@ -251,7 +287,10 @@ describe.each(backends)("x402 fees on %s", (backend) => {
     expect(lines).toEqual(json.data.map((row: Record<string, unknown>) => Object.values(row).join(",")));
   });
 
-  for (const [window, hours] of [["24h", 24], ["7d", 168]] as const) {
+  for (const [window, hours] of [
+    ["24h", 24],
+    ["7d", 168],
+  ] as const) {
     it(`summarises the last ${window} against the ${window} before`, async () => {
       const summary = await stack.indexer.json(`/api/v1/fees/summary?window=${window}`);
       expect(summary.asOf.timestamp).toBe(lastTimestamp);
@@ -261,7 +300,15 @@ describe.each(backends)("x402 fees on %s", (backend) => {
         const paid = inWindow.filter((p) => p.payer !== null);
         const volume = paid.reduce((sum, p) => sum + p.amount, 0n);
         const other = others.filter((t) => Math.floor(t / HOUR) >= fromHour && Math.floor(t / HOUR) <= toHour).length;
-        return { from: fromHour * HOUR, to: (toHour + 1) * HOUR - 1, volume, count: paid.length, uniquePayers: new Set(paid.map((p) => p.payer)).size, anomalies: inWindow.length - paid.length, other };
+        return {
+          from: fromHour * HOUR,
+          to: (toHour + 1) * HOUR - 1,
+          volume,
+          count: paid.length,
+          uniquePayers: new Set(paid.map((p) => p.payer)).size,
+          anomalies: inWindow.length - paid.length,
+          other,
+        };
       };
       const now = totals(lastHour - hours + 1, lastHour);
       const before = totals(lastHour - 2 * hours + 1, lastHour - hours);
@@ -274,7 +321,8 @@ describe.each(backends)("x402 fees on %s", (backend) => {
         average: t.count ? (t.volume / BigInt(t.count)).toString() : null,
         anomalies: t.anomalies,
         otherTokenSettlements: t.other,
-        opgShareOfSettlements: t.count + t.anomalies + t.other ? Math.round((t.count / (t.count + t.anomalies + t.other)) * 1e6) / 1e6 : null,
+        opgShareOfSettlements:
+          t.count + t.anomalies + t.other ? Math.round((t.count / (t.count + t.anomalies + t.other)) * 1e6) / 1e6 : null,
       });
       expect(now.count).toBeGreaterThan(0);
       const { window: _window, previous, change, decimals: _decimals, asOf: _asOf, ...current } = summary;
@@ -313,7 +361,10 @@ describe.each(backends)("x402 fees on %s", (backend) => {
     const to = firstDay + 3 * DAY - 1;
     const ranged = await stack.indexer.json(`/api/v1/fees/payers/top?limit=100&from=${from}&to=${to}`);
     const allTime = new Map(totalsByParty(sent, "payer").map((row) => [row.payer, row]));
-    const expected = totalsByParty(sent.filter((p) => p.timestamp >= from && p.timestamp <= to), "payer").map((row) => ({
+    const expected = totalsByParty(
+      sent.filter((p) => p.timestamp >= from && p.timestamp <= to),
+      "payer",
+    ).map((row) => ({
       ...row,
       firstPayment: allTime.get(row.payer as string)!.firstPayment,
       lastPayment: allTime.get(row.payer as string)!.lastPayment,

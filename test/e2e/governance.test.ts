@@ -128,12 +128,31 @@ describe.each(backends)("governance on %s", (backend) => {
     const opened = body.statusHistory.find((h: { status: string }) => h.status === "voting_period");
     const depositLogs = await og().client.getLogs({
       address: "0x0000000000000000000000000000000000000805",
-      event: { type: "event", name: "Deposit", inputs: [{ name: "depositor", type: "address", indexed: true }, { name: "proposalId", type: "uint64" }, { name: "amount", type: "tuple[]", components: [{ name: "denom", type: "string" }, { name: "amount", type: "uint256" }] }] },
+      event: {
+        type: "event",
+        name: "Deposit",
+        inputs: [
+          { name: "depositor", type: "address", indexed: true },
+          { name: "proposalId", type: "uint64" },
+          {
+            name: "amount",
+            type: "tuple[]",
+            components: [
+              { name: "denom", type: "string" },
+              { name: "amount", type: "uint256" },
+            ],
+          },
+        ],
+      },
       args: { depositor: D2 },
       fromBlock: 0n,
     });
     expect(opened.blockNumber).toBe(Number(depositLogs[0]!.blockNumber));
-    expect(body.params).toEqual({ quorum: "0.334000000000000000", threshold: "0.500000000000000000", vetoThreshold: "0.334000000000000000" });
+    expect(body.params).toEqual({
+      quorum: "0.334000000000000000",
+      threshold: "0.500000000000000000",
+      vetoThreshold: "0.334000000000000000",
+    });
     expect(body.timeLeft).toBe(Number(chain.votingEndTime) - body.asOf.timestamp);
   });
 

@@ -8,10 +8,41 @@ import { backends, type Stack, startStack } from "../harness/stack";
 
 /** Values a careless or hostile client sends; each parameter also gets random printable and raw bytes. */
 const NASTY = [
-  "", " ", "foo 1", "' OR '1'='1", "-1", "1.5", "1e9", "0x10", "NaN", "Infinity", "null", "undefined", "[]", "{}",
-  "%00", "%27;drop table transfer;--", "2024-02-30", "2024-13-01", "9999-12-31T23:59:59Z", "10000-01-01",
-  "99999999999999999999999", "0", "1", "2024-03-01T12:00:00+14:00", "March 1, 2024", "0x" + "f".repeat(40),
-  "0x" + "0".repeat(39), "%F0%9F%92%A5", "%E2%80%AE", "%C0%AF", "a".repeat(5000), "true", "hour", "day", "csv",
+  "",
+  " ",
+  "foo 1",
+  "' OR '1'='1",
+  "-1",
+  "1.5",
+  "1e9",
+  "0x10",
+  "NaN",
+  "Infinity",
+  "null",
+  "undefined",
+  "[]",
+  "{}",
+  "%00",
+  "%27;drop table transfer;--",
+  "2024-02-30",
+  "2024-13-01",
+  "9999-12-31T23:59:59Z",
+  "10000-01-01",
+  "99999999999999999999999",
+  "0",
+  "1",
+  "2024-03-01T12:00:00+14:00",
+  "March 1, 2024",
+  `0x${"f".repeat(40)}`,
+  `0x${"0".repeat(39)}`,
+  "%F0%9F%92%A5",
+  "%E2%80%AE",
+  "%C0%AF",
+  "a".repeat(5000),
+  "true",
+  "hour",
+  "day",
+  "csv",
 ];
 
 function junk(random: Random): string {
@@ -103,7 +134,12 @@ describe.each(backends)("hostile input on %s", (backend) => {
     expect(await devnet.base.blockNumber()).toBe(head);
     expect(Number((await devnet.base.client.getBlock({ blockNumber: head })).timestamp)).toBe(timestamp);
 
-    const balance = (await devnet.base.client.readContract({ address: devnet.token, abi: opgTokenAbi, functionName: "balanceOf", args: [newHolder] })) as bigint;
+    const balance = (await devnet.base.client.readContract({
+      address: devnet.token,
+      abi: opgTokenAbi,
+      functionName: "balanceOf",
+      args: [newHolder],
+    })) as bigint;
     const deadline = Date.now() + 60_000;
     let answer: Response;
     for (;;) {
@@ -135,7 +171,13 @@ describe.each(backends)("hostile input on %s", (backend) => {
     const count = await stack.indexer.get(query("select count(*) as n from account"));
     expect(count.status).toBe(200);
     expect(Number(((await count.json()) as any).rows[0].n)).toBe(holders);
-    for (const refused of ["comment on table transfer is 'x'", "select * from _ponder_meta", "select * from _ponder_checkpoint", "selec nonsense", "delete from account"]) {
+    for (const refused of [
+      "comment on table transfer is 'x'",
+      "select * from _ponder_meta",
+      "select * from _ponder_checkpoint",
+      "selec nonsense",
+      "delete from account",
+    ]) {
       const response = await stack.indexer.get(query(refused));
       expect(response.status, refused).toBe(400);
       expect(typeof ((await response.json()) as any).error.code, refused).toBe("string");

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Address, parseAbiItem } from "viem";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { opgTokenAbi } from "../../abis/opgToken";
 import { OPG_MAX_SUPPLY } from "../../lib/supply";
 import { TREASURY } from "../harness/accounts";
@@ -65,7 +65,13 @@ describe.each(backends)("reliability on %s", (backend) => {
     const head = await devnet.base.blockNumber();
     await indexer.waitForBlocks({ base: head });
     const read = (functionName: "totalSupply" | "balanceOf", args: [Address] | [] = []) =>
-      devnet.base.client.readContract({ address: devnet.token, abi: opgTokenAbi, functionName, args, blockNumber: head } as any) as Promise<bigint>;
+      devnet.base.client.readContract({
+        address: devnet.token,
+        abi: opgTokenAbi,
+        functionName,
+        args,
+        blockNumber: head,
+      } as any) as Promise<bigint>;
     const supply = await indexer.json("/api/v1/supply");
     expect(supply.asOf.block).toBe(Number(head));
     expect(supply.totalSupply).toBe((await read("totalSupply")).toString());

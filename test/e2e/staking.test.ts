@@ -7,8 +7,8 @@ import { delegatorAccount, StakingTraffic } from "../harness/simulate/staking";
 import { backends, type Stack, startStack } from "../harness/stack";
 import {
   chainValidator,
-  delegationBalance,
   DISTRIBUTION_PRECOMPILE,
+  delegationBalance,
   distributionDoubleAbi,
   RECONCILE_EVERY_BLOCKS,
   STAKING_PRECOMPILE,
@@ -196,7 +196,13 @@ describe.each(backends)("staking on %s", (backend) => {
     const base = stack.devnet.base.client;
     const token = stack.devnet.token;
     const totalSupply = await base.readContract({ abi: tokenAbi, address: token, functionName: "totalSupply", blockNumber: baseBlock });
-    const treasury = await base.readContract({ abi: tokenAbi, address: token, functionName: "balanceOf", args: [TREASURY], blockNumber: baseBlock });
+    const treasury = await base.readContract({
+      abi: tokenAbi,
+      address: token,
+      functionName: "balanceOf",
+      args: [TREASURY],
+      blockNumber: baseBlock,
+    });
     const circulating = totalSupply - treasury;
 
     expect(BigInt(summary.totalStaked)).toBe(staked);
@@ -224,7 +230,12 @@ describe.each(backends)("staking on %s", (backend) => {
     expect(BigInt(byTime.totalStaked)).toBe(staked);
     expect(byTime.asOf.base.timestamp).toBeLessThanOrEqual(timestamp);
     const baseBlock = BigInt(byTime.asOf.base.block);
-    const totalSupply = await stack.devnet.base.client.readContract({ abi: tokenAbi, address: stack.devnet.token, functionName: "totalSupply", blockNumber: baseBlock });
+    const totalSupply = await stack.devnet.base.client.readContract({
+      abi: tokenAbi,
+      address: stack.devnet.token,
+      functionName: "totalSupply",
+      blockNumber: baseBlock,
+    });
     expect(BigInt(byTime.stakingRatio.denominators.totalSupply)).toBe(totalSupply);
     expect(await api().json(`/api/v1/staking?atBlock=${block}`)).toEqual(byTime);
 

@@ -1,12 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Address, parseAbiItem } from "viem";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { opgTokenAbi } from "../../abis/opgToken";
 import { formatUnits, OPG_MAX_SUPPLY } from "../../lib/supply";
 import { nextPeriod, periodStart } from "../../lib/time";
 import { TREASURY } from "../harness/accounts";
 import { Random } from "../harness/random";
-import { backends, type Stack, startStack } from "../harness/stack";
 import { holder, TokenTraffic } from "../harness/simulate/token";
+import { backends, type Stack, startStack } from "../harness/stack";
 
 const SEED = Number(process.env.TEST_SEED ?? 20261123);
 
@@ -17,7 +17,13 @@ describe.each(backends)("OPG token on %s", (backend) => {
   const mined: { number: bigint; timestamp: number }[] = [];
 
   const read = (functionName: "totalSupply" | "balanceOf", args: readonly [Address] | [] = [], blockNumber = head) =>
-    stack.devnet.base.client.readContract({ address: stack.devnet.token, abi: opgTokenAbi, functionName, args, blockNumber } as any) as Promise<bigint>;
+    stack.devnet.base.client.readContract({
+      address: stack.devnet.token,
+      abi: opgTokenAbi,
+      functionName,
+      args,
+      blockNumber,
+    } as any) as Promise<bigint>;
 
   beforeAll(async () => {
     const random = new Random(SEED);
@@ -117,7 +123,9 @@ describe.each(backends)("OPG token on %s", (backend) => {
       expect(day.timestamp).toBe(expected);
       expected = nextPeriod(expected, "day");
       const lastBlock = mined.filter((block) => block.timestamp < nextPeriod(day.timestamp, "day")).at(-1)!;
-      expect(day.totalSupply, new Date(day.timestamp * 1000).toISOString()).toBe((await read("totalSupply", [], lastBlock.number)).toString());
+      expect(day.totalSupply, new Date(day.timestamp * 1000).toISOString()).toBe(
+        (await read("totalSupply", [], lastBlock.number)).toString(),
+      );
     }
     expect(days.at(-1)!.timestamp).toBe(periodStart(to, "day"));
 

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Address, Hex } from "viem";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hourOf } from "../../lib/time";
 import { type LagBin, lagPercentile, type TeeState, windowHours } from "../../lib/verification";
 import { actor } from "../harness/accounts";
@@ -80,29 +80,26 @@ describe.each(backends)("verification on %s", (backend) => {
   }
 
   beforeAll(async () => {
-    stack = await startStack(
-      backend,
-      async (devnet) => {
-        // Backfilled history: the registry is set up and three TEEs register.
-        og = devnet.og;
-        contracts = new VerificationContracts(og, devnet.env.TEE_REGISTRY_ADDRESS as Address, devnet.env.SETTLEMENT_RELAY_ADDRESS as Address);
-        await contracts.addType(1, "nitro-llm");
-        await contracts.addType(2, "nitro-agent");
-        await mine();
-        await contracts.approvePcr(PCR_LLM_OLD, 1, "v0");
-        await contracts.approvePcr(PCR_LLM, 1, "v1");
-        await contracts.approvePcr(PCR_AGENT, 2, "v1");
-        await mine();
-        await contracts.revokePcr(PCR_LLM_OLD, 1);
-        await contracts.register(TEE_A, actor("operator", 1), 1, PCR_LLM);
-        await contracts.register(TEE_B, actor("operator", 2), 1, PCR_LLM);
-        await contracts.register(TEE_C, actor("operator", 3), 2, PCR_AGENT);
-        // No TEE_HEARTBEAT_MAX_AGE_SECONDS: the indexer follows the registry's own value, read when reconciling.
-        await contracts.setMaxAge(MAX_AGE);
-        await mine();
-        while ((await og.blockNumber()) % BigInt(RECONCILE_EVERY_BLOCKS) !== 0n) await mine();
-      },
-    );
+    stack = await startStack(backend, async (devnet) => {
+      // Backfilled history: the registry is set up and three TEEs register.
+      og = devnet.og;
+      contracts = new VerificationContracts(og, devnet.env.TEE_REGISTRY_ADDRESS as Address, devnet.env.SETTLEMENT_RELAY_ADDRESS as Address);
+      await contracts.addType(1, "nitro-llm");
+      await contracts.addType(2, "nitro-agent");
+      await mine();
+      await contracts.approvePcr(PCR_LLM_OLD, 1, "v0");
+      await contracts.approvePcr(PCR_LLM, 1, "v1");
+      await contracts.approvePcr(PCR_AGENT, 2, "v1");
+      await mine();
+      await contracts.revokePcr(PCR_LLM_OLD, 1);
+      await contracts.register(TEE_A, actor("operator", 1), 1, PCR_LLM);
+      await contracts.register(TEE_B, actor("operator", 2), 1, PCR_LLM);
+      await contracts.register(TEE_C, actor("operator", 3), 2, PCR_AGENT);
+      // No TEE_HEARTBEAT_MAX_AGE_SECONDS: the indexer follows the registry's own value, read when reconciling.
+      await contracts.setMaxAge(MAX_AGE);
+      await mine();
+      while ((await og.blockNumber()) % BigInt(RECONCILE_EVERY_BLOCKS) !== 0n) await mine();
+    });
   });
 
   afterAll(async () => {
@@ -113,7 +110,9 @@ describe.each(backends)("verification on %s", (backend) => {
     const gql = await fetch(`${stack.indexer.url}/graphql`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ query: "{ pcrs(orderBy: \"version\") { items { pcrHash teeType version approved } } teeTypes { items { id name } } }" }),
+      body: JSON.stringify({
+        query: '{ pcrs(orderBy: "version") { items { pcrHash teeType version approved } } teeTypes { items { id name } } }',
+      }),
     }).then((response) => response.json() as Promise<any>);
     expect(gql.data.teeTypes.items).toEqual([
       { id: 1, name: "nitro-llm" },
@@ -129,7 +128,11 @@ describe.each(backends)("verification on %s", (backend) => {
     );
     expect(pcrs).toHaveLength(3);
 
-    for (const [teeId, type, typeName] of [[TEE_A, 1, "nitro-llm"], [TEE_B, 1, "nitro-llm"], [TEE_C, 2, "nitro-agent"]] as const) {
+    for (const [teeId, type, typeName] of [
+      [TEE_A, 1, "nitro-llm"],
+      [TEE_B, 1, "nitro-llm"],
+      [TEE_C, 2, "nitro-agent"],
+    ] as const) {
       const onChain = await contracts.tee(teeId);
       const indexed = await tee(teeId);
       expect(indexed).toMatchObject({
@@ -380,7 +383,11 @@ describe.each(backends)("verification on %s", (backend) => {
       const registered = listed.data.filter((t: any) => t.registered);
       expect(registered.length).toBeGreaterThan(0);
       for (const t of registered) {
-        expect({ teeId: t.teeId, block: at, live: t.state === "live" }).toEqual({ teeId: t.teeId, block: at, live: await contracts.isActive(t.teeId, at) });
+        expect({ teeId: t.teeId, block: at, live: t.state === "live" }).toEqual({
+          teeId: t.teeId,
+          block: at,
+          live: await contracts.isActive(t.teeId, at),
+        });
       }
       checked.push(at);
     }

@@ -64,25 +64,36 @@ export class DevChain {
 
   static async start(chainId: number, genesisTimestamp: number): Promise<DevChain> {
     const port = await freePort();
-    const child = track(spawn(
-      anvilBinary(),
-      [
-        "--host", "127.0.0.1",
-        "--port", String(port),
-        "--chain-id", String(chainId),
-        "--timestamp", String(genesisTimestamp),
-        "--no-mining",
-        "--auto-impersonate",
-        "--gas-limit", "2000000000",
-        "--accounts", "1",
-        "--balance", "1000000000",
-        // Free gas: any impersonated address can transact without being funded first.
-        "--base-fee", "0",
-        "--gas-price", "0",
-        "--silent",
-      ],
-      { stdio: ["ignore", "ignore", "pipe"] },
-    ));
+    const child = track(
+      spawn(
+        anvilBinary(),
+        [
+          "--host",
+          "127.0.0.1",
+          "--port",
+          String(port),
+          "--chain-id",
+          String(chainId),
+          "--timestamp",
+          String(genesisTimestamp),
+          "--no-mining",
+          "--auto-impersonate",
+          "--gas-limit",
+          "2000000000",
+          "--accounts",
+          "1",
+          "--balance",
+          "1000000000",
+          // Free gas: any impersonated address can transact without being funded first.
+          "--base-fee",
+          "0",
+          "--gas-price",
+          "0",
+          "--silent",
+        ],
+        { stdio: ["ignore", "ignore", "pipe"] },
+      ),
+    );
     let stderr = "";
     child.stderr?.on("data", (chunk) => (stderr += chunk));
     const chain = new DevChain(chainId, `http://127.0.0.1:${port}`, child, genesisTimestamp);
@@ -168,7 +179,9 @@ export class DevChain {
     const receipts = await Promise.all(hashes.map((hash) => this.client.getTransactionReceipt({ hash })));
     const reverted = receipts.filter((r) => r.status !== "success");
     if (reverted.length > 0) {
-      throw new Error(`${reverted.length} transaction(s) reverted on chain ${this.chainId}: ${reverted.map((r) => r.transactionHash).join(", ")}`);
+      throw new Error(
+        `${reverted.length} transaction(s) reverted on chain ${this.chainId}: ${reverted.map((r) => r.transactionHash).join(", ")}`,
+      );
     }
     const number = await this.client.getBlockNumber();
     return { number, timestamp };

@@ -26,7 +26,9 @@ function findImport(importPath: string) {
  */
 export function compileContracts(): Record<string, Artifact> {
   const solc = require("solc");
-  const files = readdirSync(contractsDir).filter((file) => file.endsWith(".sol")).sort();
+  const files = readdirSync(contractsDir)
+    .filter((file) => file.endsWith(".sol"))
+    .sort();
   const sources = Object.fromEntries(files.map((file) => [file, { content: readFileSync(path.join(contractsDir, file), "utf8") }]));
   const key = createHash("sha256").update(solc.version()).update(JSON.stringify(sources)).digest("hex").slice(0, 16);
   const cached = path.join(cacheDir, `${key}.json`);

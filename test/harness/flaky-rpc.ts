@@ -5,7 +5,10 @@ import { freePort } from "./chain";
  * A JSON-RPC proxy on loopback that answers every `failEvery`-th request with HTTP 500 instead of
  * forwarding it: the unreliable RPC provider the indexer must survive without losing or doubling data.
  */
-export async function startFlakyRpc(target: string, failEvery = 5): Promise<{ url: string; failed: () => number; stop: () => Promise<void> }> {
+export async function startFlakyRpc(
+  target: string,
+  failEvery = 5,
+): Promise<{ url: string; failed: () => number; stop: () => Promise<void> }> {
   let count = 0;
   let failed = 0;
   const server: Server = createServer(async (request, response) => {
@@ -18,7 +21,11 @@ export async function startFlakyRpc(target: string, failEvery = 5): Promise<{ ur
       return;
     }
     try {
-      const upstream = await fetch(target, { method: "POST", headers: { "content-type": "application/json" }, body: Buffer.concat(chunks) });
+      const upstream = await fetch(target, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: Buffer.concat(chunks),
+      });
       response.writeHead(upstream.status, { "content-type": "application/json" }).end(Buffer.from(await upstream.arrayBuffer()));
     } catch {
       response.writeHead(502).end();

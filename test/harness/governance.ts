@@ -45,24 +45,46 @@ export const govTx = (og: DevChain) => ({
       from: proposer,
       to: GOVERNANCE_PRECOMPILE,
       gas: 10_000_000n,
-      data: encodeFunctionData({ abi: governanceDoubleAbi, functionName: "submitProposal", args: [proposer, proposalJson(title, summary), coins(deposit)] }),
+      data: encodeFunctionData({
+        abi: governanceDoubleAbi,
+        functionName: "submitProposal",
+        args: [proposer, proposalJson(title, summary), coins(deposit)],
+      }),
     }),
   deposit: (depositor: Address, id: bigint, amount: bigint) =>
     og.write(depositor, GOVERNANCE_PRECOMPILE, governanceDoubleAbi, "deposit", [depositor, id, coins(amount)]),
-  cancel: (proposer: Address, id: bigint) => og.write(proposer, GOVERNANCE_PRECOMPILE, governanceDoubleAbi, "cancelProposal", [proposer, id]),
+  cancel: (proposer: Address, id: bigint) =>
+    og.write(proposer, GOVERNANCE_PRECOMPILE, governanceDoubleAbi, "cancelProposal", [proposer, id]),
   vote: (voter: Address, id: bigint, option: number) =>
     og.write(voter, GOVERNANCE_PRECOMPILE, governanceDoubleAbi, "vote", [voter, id, option, ""]),
   voteWeighted: (voter: Address, id: bigint, options: { option: number; weight: string }[]) =>
     og.write(voter, GOVERNANCE_PRECOMPILE, governanceDoubleAbi, "voteWeighted", [voter, id, options, ""]),
   /** What the chain's end blocker does each block; any account may trigger it on the double. */
   endBlocker: () =>
-    og.send({ from: DEPLOYER, to: GOVERNANCE_PRECOMPILE, gas: 20_000_000n, data: encodeFunctionData({ abi: governanceDoubleAbi, functionName: "endBlocker" }) }),
+    og.send({
+      from: DEPLOYER,
+      to: GOVERNANCE_PRECOMPILE,
+      gas: 20_000_000n,
+      data: encodeFunctionData({ abi: governanceDoubleAbi, functionName: "endBlocker" }),
+    }),
 });
 
 export async function chainProposal(og: DevChain, id: bigint, blockNumber?: bigint) {
-  return og.client.readContract({ abi: governanceAbi, address: GOVERNANCE_PRECOMPILE, functionName: "getProposal", args: [id], blockNumber });
+  return og.client.readContract({
+    abi: governanceAbi,
+    address: GOVERNANCE_PRECOMPILE,
+    functionName: "getProposal",
+    args: [id],
+    blockNumber,
+  });
 }
 
 export async function chainTally(og: DevChain, id: bigint, blockNumber?: bigint) {
-  return og.client.readContract({ abi: governanceAbi, address: GOVERNANCE_PRECOMPILE, functionName: "getTallyResult", args: [id], blockNumber });
+  return og.client.readContract({
+    abi: governanceAbi,
+    address: GOVERNANCE_PRECOMPILE,
+    functionName: "getTallyResult",
+    args: [id],
+    blockNumber,
+  });
 }

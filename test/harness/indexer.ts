@@ -91,15 +91,31 @@ export class Indexer {
       if (!options.pgliteDirectory) cleanup = async () => rmSync(directory, { recursive: true, force: true });
     }
     const { DATABASE_URL: _url, DATABASE_SCHEMA: _schema, ...inherited } = process.env;
-    const child = track(spawn(
-      process.execPath,
-      [ponderBin(), ...(options.root ? ["--root", options.root] : []), options.command ?? "start", "--schema", databaseEnv.DATABASE_SCHEMA!, "--port", String(port), "--hostname", "127.0.0.1", "--log-format", "json", "--log-level", options.logLevel ?? "warn"],
-      {
-        cwd: projectRoot,
-        env: { ...inherited, PONDER_TELEMETRY_DISABLED: "true", RPC_POLLING_INTERVAL_MS: "100", ...env, ...databaseEnv },
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    ));
+    const child = track(
+      spawn(
+        process.execPath,
+        [
+          ponderBin(),
+          ...(options.root ? ["--root", options.root] : []),
+          options.command ?? "start",
+          "--schema",
+          databaseEnv.DATABASE_SCHEMA!,
+          "--port",
+          String(port),
+          "--hostname",
+          "127.0.0.1",
+          "--log-format",
+          "json",
+          "--log-level",
+          options.logLevel ?? "warn",
+        ],
+        {
+          cwd: projectRoot,
+          env: { ...inherited, PONDER_TELEMETRY_DISABLED: "true", RPC_POLLING_INTERVAL_MS: "100", ...env, ...databaseEnv },
+          stdio: ["ignore", "pipe", "pipe"],
+        },
+      ),
+    );
     const indexer = new Indexer(`http://127.0.0.1:${port}`, child, cleanup, { apiStatus: !options.root });
     await indexer.waitUntil(async () => (await fetch(`${indexer.url}/health`)).ok, 120_000, "the API to come up");
     return indexer;
@@ -145,7 +161,8 @@ export class Indexer {
   private async waitUntil(check: () => Promise<boolean>, timeoutMs: number, what: string) {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      if (this.child.exitCode !== null) throw new Error(`indexer exited (${this.child.exitCode}) while waiting for ${what}:\n${this.output}`);
+      if (this.child.exitCode !== null)
+        throw new Error(`indexer exited (${this.child.exitCode}) while waiting for ${what}:\n${this.output}`);
       try {
         if (await check()) return;
       } catch {

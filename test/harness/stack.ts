@@ -11,7 +11,13 @@ export const backends: Backend[] = process.env.TEST_BACKENDS
   ? (process.env.TEST_BACKENDS.split(",").map((b) => b.trim()) as Backend[])
   : ["pglite", ...(process.env.DATABASE_URL ? (["postgres"] as const) : [])];
 
-const OG_SOURCE_VARS = ["SETTLEMENT_RELAY_ADDRESS", "TEE_REGISTRY_ADDRESS", "STAKING_ADDRESS", "DISTRIBUTION_ADDRESS", "GOVERNANCE_ADDRESS"];
+const OG_SOURCE_VARS = [
+  "SETTLEMENT_RELAY_ADDRESS",
+  "TEE_REGISTRY_ADDRESS",
+  "STAKING_ADDRESS",
+  "DISTRIBUTION_ADDRESS",
+  "GOVERNANCE_ADDRESS",
+];
 
 export type Stack = {
   devnet: Devnet;

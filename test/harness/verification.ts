@@ -64,7 +64,13 @@ export class VerificationContracts {
 
   /** The registry's own verdict at a block: what the API's state must agree with. */
   isActive(teeId: Hex, blockNumber: bigint) {
-    return this.chain.client.readContract({ address: this.registry, abi: registryAbi, functionName: "isTEEActive", args: [teeId], blockNumber });
+    return this.chain.client.readContract({
+      address: this.registry,
+      abi: registryAbi,
+      functionName: "isTEEActive",
+      args: [teeId],
+      blockNumber,
+    });
   }
 
   maxAge(blockNumber: bigint) {

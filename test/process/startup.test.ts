@@ -7,7 +7,16 @@ import { projectRoot } from "../harness/indexer";
 function startWith(env: Record<string, string>) {
   const result = spawnSync(
     process.execPath,
-    [path.join(projectRoot, "node_modules/ponder/dist/esm/bin/ponder.js"), "start", "--schema", "public", "--port", "0", "--hostname", "127.0.0.1"],
+    [
+      path.join(projectRoot, "node_modules/ponder/dist/esm/bin/ponder.js"),
+      "start",
+      "--schema",
+      "public",
+      "--port",
+      "0",
+      "--hostname",
+      "127.0.0.1",
+    ],
     {
       cwd: projectRoot,
       env: { ...process.env, PONDER_TELEMETRY_DISABLED: "true", PGLITE_DIRECTORY: path.join(projectRoot, ".ponder/startup-test"), ...env },

@@ -92,7 +92,11 @@ describe("resolveConfig", () => {
   it("follows the governance precompile by default, on the chain and start block configured", () => {
     expect(resolveConfig({}).governance).toEqual({ chain: "opengradient", address: MAINNET.governance, startBlock: 0 });
     expect(resolveConfig({ GOVERNANCE_ADDRESS: "" }).governance).toBeNull();
-    expect(resolveConfig({ GOVERNANCE_ADDRESS: A, GOVERNANCE_CHAIN: "base", OG_START_BLOCK: "9" }).governance).toEqual({ chain: "base", address: A, startBlock: 9 });
+    expect(resolveConfig({ GOVERNANCE_ADDRESS: A, GOVERNANCE_CHAIN: "base", OG_START_BLOCK: "9" }).governance).toEqual({
+      chain: "base",
+      address: A,
+      startBlock: 9,
+    });
     expect(failure({ GOVERNANCE_ADDRESS: "0x12" }).variable).toBe("GOVERNANCE_ADDRESS");
     expect(failure({ GOVERNANCE_CHAIN: "cosmos" }).variable).toBe("GOVERNANCE_CHAIN");
   });

@@ -9,14 +9,14 @@ import {
   EMPTY_BUCKET,
   type FeeBucket,
   foldPayment,
+  lastClosedSecond,
   matchSettlements,
   mergeMinMax,
-  rangeSeconds,
+  opgShare,
   type ReceiptLog,
+  rangeSeconds,
   splitIntoDays,
   summaryWindows,
-  lastClosedSecond,
-  opgShare,
 } from "../../lib/fees";
 
 const address = (name: string) => `0x${keccak256(toHex(name)).slice(-40)}` as Hex;
@@ -188,7 +188,10 @@ describe("summary windows", () => {
   });
 
   it("has windows of 168 and 720 hours for 7d and 30d", () => {
-    for (const [window, hours] of [["7d", 168], ["30d", 720]] as const) {
+    for (const [window, hours] of [
+      ["7d", 168],
+      ["30d", 720],
+    ] as const) {
       const { current, previous } = summaryWindows(latest, window);
       expect(current.toHour - current.fromHour + 1).toBe(hours);
       expect(previous.toHour - previous.fromHour + 1).toBe(hours);
@@ -202,20 +205,35 @@ describe("splitIntoDays", () => {
     const { days, hours } = splitIntoDays(range);
     const list: number[] = [];
     for (const part of hours) for (let h = part.fromHour; h <= part.toHour; h++) list.push(h);
-    if (days) for (let start = days.fromStart; start <= days.toStart; start += 86_400) for (let h = 0; h < 24; h++) list.push(start / 3600 + h);
+    if (days)
+      for (let start = days.fromStart; start <= days.toStart; start += 86_400) for (let h = 0; h < 24; h++) list.push(start / 3600 + h);
     return list.sort((a, b) => a - b);
   };
 
   it("covers every hour of any range exactly once", () => {
-    for (const [fromHour, toHour] of [[0, 0], [5, 30], [24, 47], [23, 48], [10, 10 + 719], [472_200, 472_223], [1, 22], [0, 71]]) {
-      expect(covered({ fromHour: fromHour!, toHour: toHour! })).toEqual(Array.from({ length: toHour! - fromHour! + 1 }, (_, i) => fromHour! + i));
+    for (const [fromHour, toHour] of [
+      [0, 0],
+      [5, 30],
+      [24, 47],
+      [23, 48],
+      [10, 10 + 719],
+      [472_200, 472_223],
+      [1, 22],
+      [0, 71],
+    ]) {
+      expect(covered({ fromHour: fromHour!, toHour: toHour! })).toEqual(
+        Array.from({ length: toHour! - fromHour! + 1 }, (_, i) => fromHour! + i),
+      );
     }
   });
 
   it("uses whole days where they fit and loose hours only at the ends", () => {
     expect(splitIntoDays({ fromHour: 20, toHour: 75 })).toEqual({
       days: { fromStart: 24 * 3600, toStart: 48 * 3600 },
-      hours: [{ fromHour: 20, toHour: 23 }, { fromHour: 72, toHour: 75 }],
+      hours: [
+        { fromHour: 20, toHour: 23 },
+        { fromHour: 72, toHour: 75 },
+      ],
     });
     expect(splitIntoDays({ fromHour: 24, toHour: 47 })).toEqual({ days: { fromStart: 86_400, toStart: 86_400 }, hours: [] });
     expect(splitIntoDays({ fromHour: 5, toHour: 30 })).toEqual({ days: null, hours: [{ fromHour: 5, toHour: 30 }] });

@@ -32,7 +32,15 @@ describe("governance tally", () => {
   it("splits weighted votes and truncates only the final sums", () => {
     const result = tally({
       validators,
-      votes: [{ voter: "d", options: [{ option: "yes", weight: "0.333333333333333333" }, { option: "no", weight: "0.666666666666666667" }] }],
+      votes: [
+        {
+          voter: "d",
+          options: [
+            { option: "yes", weight: "0.333333333333333333" },
+            { option: "no", weight: "0.666666666666666667" },
+          ],
+        },
+      ],
       delegations: [{ delegator: "d", validator: "v1", amount: 3n }],
     });
     expect(result.power.yes).toBe(0n);
@@ -43,7 +51,10 @@ describe("governance tally", () => {
   it("ignores stake with validators that are not bonded", () => {
     const result = tally({
       validators,
-      votes: [{ voter: "v2", options: yes }, { voter: "d", options: yes }],
+      votes: [
+        { voter: "v2", options: yes },
+        { voter: "d", options: yes },
+      ],
       delegations: [{ delegator: "d", validator: "v2", amount: 100n }],
     });
     expect(result.votingPower).toBe(0n);

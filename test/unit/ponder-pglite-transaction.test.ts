@@ -1,6 +1,6 @@
 import { PGlite } from "@electric-sql/pglite";
-import { drizzle } from "drizzle-orm/pglite";
 import { sql } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/pglite";
 import { describe, expect, it } from "vitest";
 // Ponder's query builder is not exported; the patched file itself is what must be checked.
 // @ts-expect-error Ponder ships declarations for its public entry only

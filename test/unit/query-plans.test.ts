@@ -12,7 +12,9 @@ import { backends } from "../harness/stack";
 /** The table and its declared indexes, as Ponder creates them once the backfill is done. */
 function ddl(table: PgTable): string[] {
   const config = getTableConfig(table);
-  const columns = config.columns.map((c) => `"${c.name}" ${c.getSQLType()}${c.notNull ? " not null" : ""}${c.primary ? " primary key" : ""}`);
+  const columns = config.columns.map(
+    (c) => `"${c.name}" ${c.getSQLType()}${c.notNull ? " not null" : ""}${c.primary ? " primary key" : ""}`,
+  );
   return [
     `create table "${config.name}" (${columns.join(", ")})`,
     ...config.indexes.map((i) => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { fillSeries } from "../../lib/series";
-import { hourOf, nextPeriod, periodStart, periodStarts } from "../../lib/time";
-import { circulatingSupply, formatUnits, holderDelta } from "../../lib/supply";
 import { decodeCheckpoint } from "../../lib/checkpoint";
+import { fillSeries } from "../../lib/series";
+import { circulatingSupply, formatUnits, holderDelta } from "../../lib/supply";
+import { hourOf, nextPeriod, periodStart, periodStarts } from "../../lib/time";
 
 const at = (iso: string) => Date.parse(iso) / 1000;
 

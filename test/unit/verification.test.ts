@@ -1,6 +1,15 @@
 import { describe, expect, it } from "vitest";
+import {
+  dayOfHour,
+  firstBlockWhere,
+  type LagBin,
+  lagPercentile,
+  settlementLag,
+  splitWindow,
+  teeState,
+  windowHours,
+} from "../../lib/verification";
 import { Random } from "../harness/random";
-import { dayOfHour, firstBlockWhere, type LagBin, lagPercentile, settlementLag, splitWindow, teeState, windowHours } from "../../lib/verification";
 
 const MAX_AGE = 3600;
 const NOW = 1_800_000_000;
@@ -102,7 +111,16 @@ describe("lagPercentile (nearest rank)", () => {
   });
 
   it("merges bins of the same lag from different hours", () => {
-    expect(lagPercentile([{ lag: 7, count: 1 }, { lag: 3, count: 1 }, { lag: 7, count: 2 }], 50)).toBe(7);
+    expect(
+      lagPercentile(
+        [
+          { lag: 7, count: 1 },
+          { lag: 3, count: 1 },
+          { lag: 7, count: 2 },
+        ],
+        50,
+      ),
+    ).toBe(7);
   });
 
   it("handles negative lags", () => {
@@ -150,7 +168,13 @@ describe("splitWindow", () => {
 
   it("uses whole days inside the window and hours at its edges", () => {
     // Hours 10..73: day 1 (24..47) and day 2 (48..71) are whole; 10..23 and 72..73 are edges.
-    expect(splitWindow(10, 73)).toEqual({ days: { first: 1, last: 2 }, hours: [{ first: 10, last: 23 }, { first: 72, last: 73 }] });
+    expect(splitWindow(10, 73)).toEqual({
+      days: { first: 1, last: 2 },
+      hours: [
+        { first: 10, last: 23 },
+        { first: 72, last: 73 },
+      ],
+    });
     expect(splitWindow(24, 47)).toEqual({ days: { first: 1, last: 1 }, hours: [] });
     expect(splitWindow(25, 46)).toEqual({ days: null, hours: [{ first: 25, last: 46 }] });
     expect(splitWindow(23, 24)).toEqual({ days: null, hours: [{ first: 23, last: 24 }] });

@@ -10,7 +10,9 @@ const opg = (raw) => Number(BigInt(raw ?? "0") / 10n ** 12n) / 1e6;
 const compact = (n) => new Intl.NumberFormat("en", { notation: "compact", maximumFractionDigits: 2 }).format(n);
 const percent = (x) => (x == null ? "–" : `${(x * 100).toFixed(2)}%`);
 const change = (ratio) =>
-  ratio == null ? "" : `<span class="${ratio >= 0 ? "up" : "down"}">${ratio >= 0 ? "▲" : "▼"} ${Math.abs(ratio * 100).toFixed(1)}%</span> vs previous`;
+  ratio == null
+    ? ""
+    : `<span class="${ratio >= 0 ? "up" : "down"}">${ratio >= 0 ? "▲" : "▼"} ${Math.abs(ratio * 100).toFixed(1)}%</span> vs previous`;
 
 async function get(path) {
   const response = await fetch(`${API}${path}`);
@@ -29,7 +31,8 @@ function tiles(id, items) {
 }
 
 function csvLinks(id, paths) {
-  document.querySelector(`#${id} .csv`).innerHTML = `CSV: ${paths.map(([label, path]) => `<a href="${API}${path}&format=csv" download>${label}</a>`).join(" · ")}`;
+  document.querySelector(`#${id} .csv`).innerHTML =
+    `CSV: ${paths.map(([label, path]) => `<a href="${API}${path}&format=csv" download>${label}</a>`).join(" · ")}`;
 }
 
 /**
@@ -109,25 +112,47 @@ async function render() {
 
   tiles("supply", [
     ["Total supply", compact(opg(supply.totalSupply)), `of ${compact(opg(supply.maxSupply))} max`, supply.totalSupply],
-    ["Circulating", compact(opg(supply.circulatingSupply)), `${compact(opg(supply.nonCirculating.total))} non-circulating`, supply.circulatingSupply],
+    [
+      "Circulating",
+      compact(opg(supply.circulatingSupply)),
+      `${compact(opg(supply.nonCirculating.total))} non-circulating`,
+      supply.circulatingSupply,
+    ],
     ["Burned", compact(opg(supply.burned)), "", supply.burned],
     ["Holders", supply.holders.toLocaleString("en"), "", supply.holders],
   ]);
   const sx = supplyHistory.data.map((d) => d.timestamp);
-  chart("supply", [line("Circulating", 0), line("Holders", 1, "holders")], [sx, supplyHistory.data.map((d) => opg(d.circulatingSupply)), supplyHistory.data.map((d) => d.holders)], {
-    axes: [{ side: 1, scale: "holders", grid: { show: false } }],
-  });
+  chart(
+    "supply",
+    [line("Circulating", 0), line("Holders", 1, "holders")],
+    [sx, supplyHistory.data.map((d) => opg(d.circulatingSupply)), supplyHistory.data.map((d) => d.holders)],
+    {
+      axes: [{ side: 1, scale: "holders", grid: { show: false } }],
+    },
+  );
   csvLinks("supply", [["supply history", `/supply/history?${range}`]]);
 
   tiles("staking", [
     ["Total staked", compact(opg(staking.totalStaked)), "", staking.totalStaked],
     ["Ratio of circulating", percent(staking.stakingRatio?.ofCirculatingSupply), "", staking.stakingRatio?.ofCirculatingSupply],
     ["Ratio of total supply", percent(staking.stakingRatio?.ofTotalSupply), "", staking.stakingRatio?.ofTotalSupply],
-    ["Validators · delegators", `${staking.validators} · ${staking.delegators}`, staking.jailedValidators ? `${staking.jailedValidators} jailed` : ""],
+    [
+      "Validators · delegators",
+      `${staking.validators} · ${staking.delegators}`,
+      staking.jailedValidators ? `${staking.jailedValidators} jailed` : "",
+    ],
     ["Unbonding", compact(opg(staking.unbonding)), "", staking.unbonding],
     ["Slashed", compact(opg(staking.slashed)), "", staking.slashed],
   ]);
-  chart("staking", [line("Total staked", 0), line("Unbonding", 2)], [stakingHistory.data.map((d) => d.timestamp), stakingHistory.data.map((d) => opg(d.totalStaked)), stakingHistory.data.map((d) => opg(d.unbonding))]);
+  chart(
+    "staking",
+    [line("Total staked", 0), line("Unbonding", 2)],
+    [
+      stakingHistory.data.map((d) => d.timestamp),
+      stakingHistory.data.map((d) => opg(d.totalStaked)),
+      stakingHistory.data.map((d) => opg(d.unbonding)),
+    ],
+  );
   csvLinks("staking", [["staking history", `/staking/history?${range}`]]);
 
   tiles("fees", [
@@ -136,20 +161,48 @@ async function render() {
     ["Unique payers", fees.uniquePayers.toLocaleString("en"), change(fees.change?.uniquePayers?.ratio), fees.uniquePayers],
     ["Average payment", compact(opg(fees.average)), "", fees.average],
   ]);
-  chart("fees", [bars("Volume (OPG)", 0), line("Unique payers", 1, "payers")], [feeTrends.data.map((d) => d.timestamp), feeTrends.data.map((d) => opg(d.volume)), feeTrends.data.map((d) => d.uniquePayers)], {
-    axes: [{ side: 1, scale: "payers", grid: { show: false } }],
-  });
+  chart(
+    "fees",
+    [bars("Volume (OPG)", 0), line("Unique payers", 1, "payers")],
+    [feeTrends.data.map((d) => d.timestamp), feeTrends.data.map((d) => opg(d.volume)), feeTrends.data.map((d) => d.uniquePayers)],
+    {
+      axes: [{ side: 1, scale: "payers", grid: { show: false } }],
+    },
+  );
   csvLinks("fees", [["fee trends", `/fees/trends?${range}`]]);
 
   tiles("verification", [
-    ["TEEs live · stale · disabled", `${verification.tees.live} · ${verification.tees.stale} · ${verification.tees.disabled}`, verification.tees.unregistered ? `${verification.tees.unregistered} unregistered` : ""],
-    ["Verified, 24h", verification.inferences.verified.toLocaleString("en"), `${percent(verification.inferences.verifiedShare)} of all`, verification.inferences.verified],
-    ["Batched, 24h", verification.inferences.batched.toLocaleString("en"), `${verification.inferences.batches} batches`, verification.inferences.batched],
+    [
+      "TEEs live · stale · disabled",
+      `${verification.tees.live} · ${verification.tees.stale} · ${verification.tees.disabled}`,
+      verification.tees.unregistered ? `${verification.tees.unregistered} unregistered` : "",
+    ],
+    [
+      "Verified, 24h",
+      verification.inferences.verified.toLocaleString("en"),
+      `${percent(verification.inferences.verifiedShare)} of all`,
+      verification.inferences.verified,
+    ],
+    [
+      "Batched, 24h",
+      verification.inferences.batched.toLocaleString("en"),
+      `${verification.inferences.batches} batches`,
+      verification.inferences.batched,
+    ],
     ["Settlement lag p50 · p95", `${verification.lag.p50 ?? "–"}s · ${verification.lag.p95 ?? "–"}s`],
   ]);
-  chart("verification", [bars("Verified", 1), line("Batched", 0, "batched")], [verificationHistory.data.map((d) => d.timestamp), verificationHistory.data.map((d) => d.verified), verificationHistory.data.map((d) => d.batchedInferences)], {
-    axes: [{ side: 1, scale: "batched", grid: { show: false } }],
-  });
+  chart(
+    "verification",
+    [bars("Verified", 1), line("Batched", 0, "batched")],
+    [
+      verificationHistory.data.map((d) => d.timestamp),
+      verificationHistory.data.map((d) => d.verified),
+      verificationHistory.data.map((d) => d.batchedInferences),
+    ],
+    {
+      axes: [{ side: 1, scale: "batched", grid: { show: false } }],
+    },
+  );
   csvLinks("verification", [["verification history", `/verification/history?${range}`]]);
 
   document.querySelector("#rewards .table").innerHTML = `<table>
@@ -165,7 +218,7 @@ async function render() {
 }
 
 /** Proposal titles are anyone's text: never as HTML. */
-const escape = (text) => String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const escapeHtml = (text) => String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 async function renderGovernance() {
   const proposals = await get("/governance/proposals?limit=8");
@@ -175,7 +228,7 @@ async function renderGovernance() {
     <tr><th>#</th><th>proposal</th><th>status</th><th>deposit</th><th>voters</th><th>yes · no · veto · abstain</th><th>turnout</th><th>quorum</th></tr>
     ${details
       .map(
-        (p) => `<tr><td>${p.id}</td><td>${escape(p.title)}</td><td>${p.status.replace("_", " ")} ${ends(p)}</td>
+        (p) => `<tr><td>${p.id}</td><td>${escapeHtml(p.title)}</td><td>${p.status.replace("_", " ")} ${ends(p)}</td>
         <td>${compact(opg(p.totalDeposit))}</td><td>${p.voters}</td>
         <td>${["yes", "no", "noWithVeto", "abstain"].map((o) => compact(opg(p.tally[o].power))).join(" · ")}</td>
         <td>${percent(p.turnout)}</td><td>${p.quorumReached == null ? "–" : p.quorumReached ? "reached" : "not reached"}</td></tr>`,
@@ -190,7 +243,10 @@ async function refresh() {
     document.getElementById("asof").innerHTML = `<span class="error">${error.message}</span>`;
   }
 }
-for (const [id, key] of [["range", "range"], ["interval", "interval"]]) {
+for (const [id, key] of [
+  ["range", "range"],
+  ["interval", "interval"],
+]) {
   const select = document.getElementById(id);
   select.value = view[key];
   select.addEventListener("change", () => {

@@ -3,6 +3,7 @@ import { and, desc, eq, gt, lte } from "ponder";
 import { account, transfer } from "../../../schema/token";
 
 /** Any drizzle database over this schema: the API's read-only one, or a plain PGlite in the query-plan test. */
+// biome-ignore lint/suspicious/noExplicitAny: any drizzle driver and schema will do: only `select` is used
 export type ReadDb = Pick<PgDatabase<any, any, any>, "select">;
 
 type Transfer = typeof transfer.$inferSelect;

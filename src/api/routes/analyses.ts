@@ -9,17 +9,15 @@ import { Hono } from "hono";
 import { sql } from "ponder";
 import { z } from "zod";
 import { type Analysis, type AnalysisParam, parseAnalysis } from "../../../lib/analyses";
-import { analysesListResponse, analysisResponse } from "../schemas/analyses";
+import { type ApiContext, type AsOf, badRequest, formatParam, limitParam, listResponse, notFound, parseQuery, timeParam } from "../http";
 import { endpoint } from "../openapi";
-import { type AsOf, type ApiContext, badRequest, formatParam, limitParam, listResponse, notFound, parseQuery, timeParam } from "../http";
+import { analysesListResponse, analysisResponse } from "../schemas/analyses";
 
 const queriesDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../queries");
 
 /** Tables by their SQL name, for the `{{table}}` placeholders; rendered schema-qualified by drizzle. */
 const tablesByName = new Map(
-  (Object.values(schema) as unknown[])
-    .filter((value): value is PgTable => is(value, PgTable))
-    .map((table) => [getTableName(table), table]),
+  (Object.values(schema) as unknown[]).filter((value): value is PgTable => is(value, PgTable)).map((table) => [getTableName(table), table]),
 );
 
 /** Loaded once at start-up: a broken query file stops the server instead of failing one request. */
@@ -56,7 +54,12 @@ function jsonSafe(row: Record<string, unknown>) {
 
 export const analysesRoutes = new Hono<{ Variables: { asOf: AsOf } }>();
 
-endpoint({ path: "/analyses", response: analysesListResponse, tag: "analyses", summary: "The named historical analyses in queries/, with their parameters" });
+endpoint({
+  path: "/analyses",
+  response: analysesListResponse,
+  tag: "analyses",
+  summary: "The named historical analyses in queries/, with their parameters",
+});
 endpoint({
   path: "/analyses/:name",
   response: analysisResponse,

@@ -5,12 +5,12 @@ import { and, desc, eq, gte, inArray, lte, sql } from "ponder";
 import { z } from "zod";
 import {
   averageAmount,
-  lastClosedSecond,
-  opgShare,
   compareWindows,
   FEE_WINDOWS,
   type FeeWindow,
   type HourRange,
+  lastClosedSecond,
+  opgShare,
   rangeSeconds,
   splitIntoDays,
   summaryWindows,
@@ -18,6 +18,7 @@ import {
 } from "../../../lib/fees";
 import { OPG_DECIMALS } from "../../../lib/supply";
 import { hourOf, type Interval, periodStart } from "../../../lib/time";
+import { asOfParams, resolveAsOf } from "../asof";
 import {
   type ApiContext,
   type AsOf,
@@ -30,10 +31,9 @@ import {
   seriesRange,
   timeParam,
 } from "../http";
-import { asOfParams, resolveAsOf } from "../asof";
-import { feeSummaryResponse, feeTrendsResponse, payeesResponse, topPayersResponse } from "../schemas/fees";
 import { endpoint } from "../openapi";
 import { rollupHourly } from "../rollup";
+import { feeSummaryResponse, feeTrendsResponse, payeesResponse, topPayersResponse } from "../schemas/fees";
 
 export const fees = new Hono<{ Variables: { asOf: AsOf } }>();
 
@@ -223,7 +223,12 @@ async function topPayersInRange(range: HourRange, limit: number): Promise<PartyR
   const totals = await db
     .select()
     .from(feePayer)
-    .where(inArray(feePayer.address, rows.map((row) => row.payer)));
+    .where(
+      inArray(
+        feePayer.address,
+        rows.map((row) => row.payer),
+      ),
+    );
   const byAddress = new Map(totals.map((row) => [row.address, row]));
   return rows.map((row) => ({
     address: row.payer,
@@ -262,7 +267,14 @@ fees.get("/fees/payers/top", async (c: ApiContext) => {
 
 const payeesQuery = z.object({ limit: limitParam(20, 1000), format: formatParam });
 
-endpoint({ path: "/fees/payees", response: payeesResponse, tag: "fees", summary: "Payees ranked by fee volume received", query: payeesQuery, csv: true });
+endpoint({
+  path: "/fees/payees",
+  response: payeesResponse,
+  tag: "fees",
+  summary: "Payees ranked by fee volume received",
+  query: payeesQuery,
+  csv: true,
+});
 fees.get("/fees/payees", async (c: ApiContext) => {
   const query = parseQuery(c, payeesQuery);
   const rows = await db.select().from(feePayee).orderBy(desc(feePayee.volume), feePayee.address).limit(query.limit);

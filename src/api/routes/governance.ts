@@ -20,8 +20,8 @@ import {
   type Tally,
   tally,
   turnout,
-  verdict,
   VOTE_OPTIONS,
+  verdict,
   type WeightedOption,
 } from "../../../lib/governance";
 import { OPG_DECIMALS } from "../../../lib/supply";
@@ -54,11 +54,7 @@ function parseProposalId(value: string): bigint {
   return BigInt(value);
 }
 
-const cursorParam = z
-  .string()
-  .regex(idPattern, "must be the nextCursor of a previous answer")
-  .transform(BigInt)
-  .optional();
+const cursorParam = z.string().regex(idPattern, "must be the nextCursor of a previous answer").transform(BigInt).optional();
 
 type ProposalRow = typeof proposal.$inferSelect;
 
@@ -129,9 +125,7 @@ const tallyBody = (power: Tally["power"], voters: Tally["voters"]) =>
   Object.fromEntries(VOTE_OPTIONS.map((o) => [o, { power: power[o].toString(), voters: voters[o] }]));
 
 const listQuery = z.object({
-  status: z
-    .enum(PROPOSAL_STATUSES, { errorMap: () => ({ message: `must be one of ${PROPOSAL_STATUSES.join(", ")}` }) })
-    .optional(),
+  status: z.enum(PROPOSAL_STATUSES, { errorMap: () => ({ message: `must be one of ${PROPOSAL_STATUSES.join(", ")}` }) }).optional(),
   limit: limitParam(50, 500),
   cursor: cursorParam,
 });
@@ -140,7 +134,7 @@ endpoint({
   path: "/governance/proposals",
   tag: "governance",
   summary: "Governance proposals, newest first, optionally by status, with cursor pagination",
-  description: "cursor= takes the answer's nextCursor. Statuses: " + PROPOSAL_STATUSES.join(", "),
+  description: `cursor= takes the answer's nextCursor. Statuses: ${PROPOSAL_STATUSES.join(", ")}`,
   query: listQuery,
   response: proposalsResponse,
 });
@@ -149,7 +143,12 @@ governance.get("/governance/proposals", async (c: ApiContext) => {
   const rows = await db
     .select()
     .from(proposal)
-    .where(and(query.status ? eq(proposal.status, query.status) : undefined, query.cursor !== undefined ? lt(proposal.id, query.cursor) : undefined))
+    .where(
+      and(
+        query.status ? eq(proposal.status, query.status) : undefined,
+        query.cursor !== undefined ? lt(proposal.id, query.cursor) : undefined,
+      ),
+    )
     .orderBy(desc(proposal.id))
     .limit(query.limit + 1);
   const page = rows.slice(0, query.limit);
@@ -223,7 +222,11 @@ governance.get("/governance/proposals/:id", async (c: ApiContext) => {
 
 const votesQuery = z.object({
   limit: limitParam(100, 1000),
-  cursor: z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be the nextCursor of a previous answer").transform((v) => v.toLowerCase() as `0x${string}`).optional(),
+  cursor: z
+    .string()
+    .regex(/^0x[0-9a-fA-F]{40}$/, "must be the nextCursor of a previous answer")
+    .transform((v) => v.toLowerCase() as `0x${string}`)
+    .optional(),
   format: formatParam,
 });
 
@@ -326,9 +329,18 @@ governance.get("/governance/history", async (c: ApiContext) => {
   const end = BigInt(nextPeriod(starts.at(-1) ?? from, query.interval));
   const begin = BigInt(starts[0] ?? from);
   const [submitted, votes, ended] = await Promise.all([
-    db.select({ at: proposal.submitTime }).from(proposal).where(and(gte(proposal.submitTime, begin), lt(proposal.submitTime, end))),
-    db.select({ at: voteEvent.timestamp }).from(voteEvent).where(and(gte(voteEvent.timestamp, begin), lt(voteEvent.timestamp, end))),
-    db.select().from(proposal).where(and(gte(proposal.votingEndTime, begin), lt(proposal.votingEndTime, end))),
+    db
+      .select({ at: proposal.submitTime })
+      .from(proposal)
+      .where(and(gte(proposal.submitTime, begin), lt(proposal.submitTime, end))),
+    db
+      .select({ at: voteEvent.timestamp })
+      .from(voteEvent)
+      .where(and(gte(voteEvent.timestamp, begin), lt(voteEvent.timestamp, end))),
+    db
+      .select()
+      .from(proposal)
+      .where(and(gte(proposal.votingEndTime, begin), lt(proposal.votingEndTime, end))),
   ]);
   const bucket = (at: bigint) => {
     let index = 0;
@@ -344,7 +356,13 @@ governance.get("/governance/history", async (c: ApiContext) => {
     const row = rows[bucket(p.votingEndTime!)]!;
     row.proposalsEnded++;
     const stake = await stakeAt(p.votingEndTime!);
-    const share = stake === null ? null : turnout(VOTE_OPTIONS.reduce((sum, o) => sum + final[o], 0n), stake);
+    const share =
+      stake === null
+        ? null
+        : turnout(
+            VOTE_OPTIONS.reduce((sum, o) => sum + final[o], 0n),
+            stake,
+          );
     if (share !== null) row.turnouts.push(share);
   }
   const data = rows.map(({ turnouts, ...row }) => ({

@@ -5,17 +5,11 @@ import { and, asc, desc, eq, gte, inArray, lt, lte, sql } from "ponder";
 import { isAddress } from "viem";
 import { z } from "zod";
 import { appConfig } from "../../../lib/env";
-import {
-  annualisedRate,
-  APR_WINDOW_SECONDS,
-  aprWindow,
-  averageStake,
-  isUnbonding,
-  stakingRatios,
-} from "../../../lib/staking";
 import { lastClosedSecond } from "../../../lib/fees";
+import { APR_WINDOW_SECONDS, annualisedRate, aprWindow, averageStake, isUnbonding, stakingRatios } from "../../../lib/staking";
 import { OPG_DECIMALS } from "../../../lib/supply";
 import { hourOf } from "../../../lib/time";
+import { asOfParams, type BlockRef, resolveAsOf } from "../asof";
 import {
   type ApiContext,
   type AsOf,
@@ -31,10 +25,9 @@ import {
   seriesRange,
   timeParam,
 } from "../http";
-import { nodeResponse, nodeRewardsResponse, stakingHistoryResponse, stakingResponse, validatorsResponse } from "../schemas/staking";
 import { endpoint } from "../openapi";
-import { asOfParams, type BlockRef, resolveAsOf } from "../asof";
 import { rollupHourly } from "../rollup";
+import { nodeResponse, nodeRewardsResponse, stakingHistoryResponse, stakingResponse, validatorsResponse } from "../schemas/staking";
 import { supplyAt } from "../supply";
 
 export const staking = new Hono<{ Variables: { asOf: AsOf } }>();
@@ -66,7 +59,12 @@ async function pendingUnbonding(at: BlockRef) {
 const EMPTY_STAKING = { totalStaked: 0n, validators: 0, jailedValidators: 0, delegators: 0, slashed: 0n };
 
 async function stakingAt(block: number) {
-  const [row] = await db.select().from(stakingBlock).where(lte(stakingBlock.id, BigInt(block))).orderBy(desc(stakingBlock.id)).limit(1);
+  const [row] = await db
+    .select()
+    .from(stakingBlock)
+    .where(lte(stakingBlock.id, BigInt(block)))
+    .orderBy(desc(stakingBlock.id))
+    .limit(1);
   return row ?? null;
 }
 
@@ -235,18 +233,19 @@ staking.get("/staking/validators", async (c: ApiContext) => {
   const asOf = await resolveAsOf(c, stakingChain, query);
   const sort = SORTS[query.sort];
   const after = query.cursor ? decodeCursor(query.cursor) : null;
-  const rows = query.at !== undefined || query.atBlock !== undefined
-    ? pageInMemory(await validatorsAt(asOf.block), sort.field, after, query.limit + 1)
-    : await db
-        .select()
-        .from(validator)
-        .where(
-          after
-            ? sql`(coalesce(${sort.column}, 0) < ${after.value}::numeric or (coalesce(${sort.column}, 0) = ${after.value}::numeric and ${validator.address} > ${after.address}))`
-            : undefined,
-        )
-        .orderBy(desc(sql`coalesce(${sort.column}, 0)`), asc(validator.address))
-        .limit(query.limit + 1);
+  const rows =
+    query.at !== undefined || query.atBlock !== undefined
+      ? pageInMemory(await validatorsAt(asOf.block), sort.field, after, query.limit + 1)
+      : await db
+          .select()
+          .from(validator)
+          .where(
+            after
+              ? sql`(coalesce(${sort.column}, 0) < ${after.value}::numeric or (coalesce(${sort.column}, 0) = ${after.value}::numeric and ${validator.address} > ${after.address}))`
+              : undefined,
+          )
+          .orderBy(desc(sql`coalesce(${sort.column}, 0)`), asc(validator.address))
+          .limit(query.limit + 1);
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
   const nextCursor = rows.length > query.limit && last ? encodeCursor(String(last[sort.field] ?? 0), last.address) : null;
@@ -291,7 +290,12 @@ async function validatorAt(address: `0x${string}`, block: number): Promise<Valid
 }
 
 /** The same order and keyset cursor as the SQL path, over rows already in memory. */
-function pageInMemory(rows: ValidatorRow[], field: Sort extends never ? never : (typeof SORTS)[Sort]["field"], after: { value: string; address: string } | null, limit: number) {
+function pageInMemory(
+  rows: ValidatorRow[],
+  field: Sort extends never ? never : (typeof SORTS)[Sort]["field"],
+  after: { value: string; address: string } | null,
+  limit: number,
+) {
   const key = (row: ValidatorRow) => BigInt((row[field] as bigint | null) ?? 0n);
   const sorted = rows.sort((x, y) => (key(x) === key(y) ? (x.address < y.address ? -1 : 1) : key(x) > key(y) ? -1 : 1));
   const start = after

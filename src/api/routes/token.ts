@@ -19,10 +19,10 @@ import {
   seriesQuery,
   seriesRange,
 } from "../http";
-import { accountResponse, supplyHistoryResponse, supplyResponse, topHoldersResponse } from "../schemas/token";
 import { endpoint } from "../openapi";
 import { recentTransfers, topHolders } from "../queries/token";
 import { rollupHourly } from "../rollup";
+import { accountResponse, supplyHistoryResponse, supplyResponse, topHoldersResponse } from "../schemas/token";
 import { balanceAt, nonCirculatingAtCloses, supplyAt } from "../supply";
 
 export const token = new Hono<{ Variables: { asOf: import("../http").AsOf } }>();
@@ -60,8 +60,7 @@ token.get("/supply", async (c: ApiContext) => {
 
 /** The head's supply is read once per indexed position: varied URLs miss the response cache but share it. */
 const supplyAtHead = perPosition((position) => supplyAt(position.base!.block));
-const supplyAfter = (c: ApiContext, asOf: BlockRef) =>
-  asOf === c.var.asOf.base ? supplyAtHead(c.var.asOf) : supplyAt(asOf.block);
+const supplyAfter = (c: ApiContext, asOf: BlockRef) => (asOf === c.var.asOf.base ? supplyAtHead(c.var.asOf) : supplyAt(asOf.block));
 const headSupply = async (c: ApiContext) => supplyAfter(c, await resolveAsOf(c, "base", {}));
 
 /** Plain whole-OPG numbers, the form coin listing sites poll. */
@@ -119,13 +118,17 @@ token.get("/supply/history", async (c: ApiContext) => {
 });
 
 const holdersQuery = z.object({ limit: limitParam(20, 1000), format: formatParam });
-endpoint({ path: "/holders/top", response: topHoldersResponse, tag: "supply", summary: "The largest OPG balances", query: holdersQuery, csv: true });
+endpoint({
+  path: "/holders/top",
+  response: topHoldersResponse,
+  tag: "supply",
+  summary: "The largest OPG balances",
+  query: holdersQuery,
+  csv: true,
+});
 token.get("/holders/top", async (c: ApiContext) => {
   const query = parseQuery(c, holdersQuery);
-  const [supply, rows] = await Promise.all([
-    headSupply(c),
-    topHolders(db, query.limit),
-  ]);
+  const [supply, rows] = await Promise.all([headSupply(c), topHolders(db, query.limit)]);
   const labels = new Map<string, string>(appConfig.nonCirculating.map((entry) => [entry.address, entry.label]));
   const data = rows.map((row, index) => ({
     rank: index + 1,

@@ -13,15 +13,8 @@ import { and, asc, desc, eq, gte, lte, or, sql } from "ponder";
 import { z } from "zod";
 import { appConfig } from "../../../lib/env";
 import { SECONDS_PER_HOUR } from "../../../lib/time";
-import {
-  type LagBin,
-  lagPercentile,
-  splitWindow,
-  TEE_STATES,
-  WINDOWS,
-  type WindowName,
-  windowHours,
-} from "../../../lib/verification";
+import { type LagBin, lagPercentile, splitWindow, TEE_STATES, WINDOWS, type WindowName, windowHours } from "../../../lib/verification";
+import { asOfParams, resolveAsOf } from "../asof";
 import {
   type ApiContext,
   type AsOf,
@@ -36,10 +29,15 @@ import {
   seriesRange,
   timeParam,
 } from "../http";
-import { inferenceResponse, teeResponse, teesResponse, verificationHistoryResponse, verificationStatusResponse } from "../schemas/verification";
 import { endpoint } from "../openapi";
 import { rollupHourly } from "../rollup";
-import { asOfParams, resolveAsOf } from "../asof";
+import {
+  inferenceResponse,
+  teeResponse,
+  teesResponse,
+  verificationHistoryResponse,
+  verificationStatusResponse,
+} from "../schemas/verification";
 import { type TeeAt, teesAt } from "../verification-asof";
 
 export const verification = new Hono<{ Variables: { asOf: AsOf } }>();
@@ -125,7 +123,9 @@ async function lagHistogram(firstHour: number, lastHour: number): Promise<LagBin
       : db
           .select({ lag: verificationLagHourly.lagSeconds, count: sql<string>`sum(${verificationLagHourly.count})` })
           .from(verificationLagHourly)
-          .where(or(...hours.map((range) => and(gte(verificationLagHourly.hour, range.first), lte(verificationLagHourly.hour, range.last)))))
+          .where(
+            or(...hours.map((range) => and(gte(verificationLagHourly.hour, range.first), lte(verificationLagHourly.hour, range.last)))),
+          )
           .groupBy(verificationLagHourly.lagSeconds),
     days === null
       ? []
@@ -216,14 +216,19 @@ const teeListQuery = z.object({
 });
 
 /** States depend on the latest block time, so the filter runs after classification; TEEs number in the hundreds at most. */
-endpoint({ path: "/verification/tees", response: teesResponse, tag: "verification", summary: "TEE nodes with their state, filterable by state and type", query: teeListQuery, csv: true });
+endpoint({
+  path: "/verification/tees",
+  response: teesResponse,
+  tag: "verification",
+  summary: "TEE nodes with their state, filterable by state and type",
+  query: teeListQuery,
+  csv: true,
+});
 verification.get("/verification/tees", async (c: ApiContext) => {
   const query = parseQuery(c, teeListQuery);
   const position = await positionOf(c, query);
   const [rows, names] = await Promise.all([position ? teesAt(position, { type: query.type }) : noTees(), typeNames()]);
-  const matching = rows
-    .map((row) => describeTee(row, names))
-    .filter((tee) => query.state === undefined || tee.state === query.state);
+  const matching = rows.map((row) => describeTee(row, names)).filter((tee) => query.state === undefined || tee.state === query.state);
   return listResponse(c, query.format, matching.slice(0, query.limit), { total: matching.length, asOf: position });
 });
 
@@ -245,7 +250,11 @@ verification.get("/verification/tees/:teeId", async (c: ApiContext) => {
   if (!row) throw notFound(`TEE ${teeId} has not been seen in the registry or in any settlement`);
   const [names, events, heartbeats, settlements] = await Promise.all([
     typeNames(),
-    db.select().from(teeEvent).where(and(eq(teeEvent.teeId, teeId), lte(teeEvent.blockNumber, BigInt(position!.block)))).orderBy(asc(teeEvent.blockNumber), asc(teeEvent.logIndex)),
+    db
+      .select()
+      .from(teeEvent)
+      .where(and(eq(teeEvent.teeId, teeId), lte(teeEvent.blockNumber, BigInt(position!.block))))
+      .orderBy(asc(teeEvent.blockNumber), asc(teeEvent.logIndex)),
     db
       .select()
       .from(heartbeat)
@@ -350,7 +359,11 @@ verification.get("/verification/history", async (c: ApiContext) => {
   });
   const data = rows.map(({ lagSum, maxLagSeconds, ...row }) => {
     const settled = Number(row.verified) > 0;
-    return { ...row, meanLagSeconds: settled ? Number(lagSum) / Number(row.verified) : null, maxLagSeconds: settled ? maxLagSeconds : null };
+    return {
+      ...row,
+      meanLagSeconds: settled ? Number(lagSum) / Number(row.verified) : null,
+      maxLagSeconds: settled ? maxLagSeconds : null,
+    };
   });
   return listResponse(c, query.format, data, { interval: query.interval, from, to, asOf: c.var.asOf[settlementChain] });
 });

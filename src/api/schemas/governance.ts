@@ -4,7 +4,9 @@ import { address, amount, decimals, hash, interval, position, unixSeconds } from
 
 const status = z.enum(PROPOSAL_STATUSES);
 const options = z.array(z.object({ option: z.enum(VOTE_OPTIONS), weight: z.string() }).strict());
-const tally = z.object(Object.fromEntries(VOTE_OPTIONS.map((o) => [o, z.object({ power: amount, voters: z.number().int() }).strict()]))).strict();
+const tally = z
+  .object(Object.fromEntries(VOTE_OPTIONS.map((o) => [o, z.object({ power: amount, voters: z.number().int() }).strict()])))
+  .strict();
 
 const proposalSummary = {
   id: z.string(),
@@ -33,7 +35,14 @@ export const proposalResponse = z
     submitBlock: z.number().int(),
     deposits: z.array(
       z
-        .object({ depositor: address, amount, initial: z.boolean(), blockNumber: z.number().int(), timestamp: unixSeconds, transactionHash: hash })
+        .object({
+          depositor: address,
+          amount,
+          initial: z.boolean(),
+          blockNumber: z.number().int(),
+          timestamp: unixSeconds,
+          transactionHash: hash,
+        })
         .strict(),
     ),
     minDeposit: amount.nullable(),
@@ -84,7 +93,14 @@ export const voterResponse = z
     validator: z.object({ stake: amount, jailed: z.boolean() }).strict().nullable(),
     votes: z.array(
       z
-        .object({ proposalId: z.string(), options, weighted: z.boolean(), changes: z.number().int(), blockNumber: z.number().int(), timestamp: unixSeconds })
+        .object({
+          proposalId: z.string(),
+          options,
+          weighted: z.boolean(),
+          changes: z.number().int(),
+          blockNumber: z.number().int(),
+          timestamp: unixSeconds,
+        })
         .strict(),
     ),
     decimals,

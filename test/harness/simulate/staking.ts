@@ -32,7 +32,15 @@ export class StakingTraffic implements Traffic {
   private readonly lastReward = new Map<string, number>();
   private readonly accruedCommission = new Map<Address, bigint>();
   private touched = new Set<string>();
-  private counts = { delegations: 0, undelegations: 0, redelegations: 0, cancellations: 0, rewardWithdrawals: 0, claims: 0, commissionWithdrawals: 0 };
+  private counts = {
+    delegations: 0,
+    undelegations: 0,
+    redelegations: 0,
+    cancellations: 0,
+    rewardWithdrawals: 0,
+    claims: 0,
+    commissionWithdrawals: 0,
+  };
   private joined = 0;
 
   constructor(
@@ -131,7 +139,10 @@ export class StakingTraffic implements Traffic {
     } else if (roll < 0.45) {
       // A full exit reads the exact balance from the chain (not while a slash waits in this block);
       // a partial one stays well inside the estimate.
-      const amount = !slashing && this.random.next() < 0.25 ? await delegationBalance(this.devnet.og, delegator, validator) : (held * BigInt(this.random.int(10, 50))) / 100n;
+      const amount =
+        !slashing && this.random.next() < 0.25
+          ? await delegationBalance(this.devnet.og, delegator, validator)
+          : (held * BigInt(this.random.int(10, 50))) / 100n;
       if (amount === 0n) return;
       await this.tx.undelegate(delegator, validator, amount);
       this.adjust(delegator, validator, -amount);

@@ -81,5 +81,4 @@ export class TokenTraffic implements Traffic {
       }
     }
   }
-
 }
