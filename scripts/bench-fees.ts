@@ -14,11 +14,11 @@
  */
 import { parseArgs } from "node:util";
 import { type Address, parseEther } from "viem";
-import { actor, DEPLOYER, TREASURY } from "../test/harness/accounts";
-import { startDevnet } from "../test/harness/devnet";
-import { erc20Abi, FACILITATOR, FeePayments, feePayee, feePayer, type Scheme, x402DoubleAbi } from "../test/harness/fees";
-import { Indexer } from "../test/harness/indexer";
-import { Random } from "../test/harness/random";
+import { actor, DEPLOYER, TREASURY } from "../devnet/accounts";
+import { startDevnet } from "../devnet/devnet";
+import { erc20Abi, FACILITATOR, FeePayments, feePayee, feePayer, type Scheme, x402DoubleAbi } from "../devnet/fees";
+import { Indexer } from "../devnet/indexer";
+import { Random } from "../devnet/random";
 
 const { values } = parseArgs({
   options: {

@@ -16,7 +16,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { createDatabase, Indexer, projectRoot } from "../test/harness/indexer";
+import { createDatabase, Indexer, projectRoot } from "../devnet/indexer";
 import { type BenchChain, benchChain } from "./bench/chain";
 import { type Figures, measure, type Route, statusWhile } from "./bench/load";
 import { machine, report } from "./bench/report";

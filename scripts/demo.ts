@@ -10,9 +10,9 @@ import { rmSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { opgTokenAbi } from "../abis/opgToken";
-import { startDevnet } from "../test/harness/devnet";
-import { Indexer, projectRoot } from "../test/harness/indexer";
-import { dailyActivity, mineBoth, simulate } from "../test/harness/simulate/index";
+import { startDevnet } from "../devnet/devnet";
+import { Indexer, projectRoot } from "../devnet/indexer";
+import { dailyActivity, mineBoth, simulate } from "../devnet/simulate/index";
 
 const { values } = parseArgs({
   options: { weeks: { type: "string", default: "5" }, exit: { type: "boolean", default: false } },

@@ -2,10 +2,10 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { type Address, encodeFunctionData } from "viem";
-import { DEPLOYER, TREASURY } from "../../test/harness/accounts";
-import { DevChain } from "../../test/harness/chain";
-import { startDevnet } from "../../test/harness/devnet";
-import { projectRoot } from "../../test/harness/indexer";
+import { DEPLOYER, TREASURY } from "../../devnet/accounts";
+import { DevChain } from "../../devnet/chain";
+import { startDevnet } from "../../devnet/devnet";
+import { projectRoot } from "../../devnet/indexer";
 
 /** The simulated span: the issue's 90 days, one block an hour at most. */
 const DAYS = 90;
@@ -37,7 +37,7 @@ const holderAddress = (index: number) => `0x${(0x100000 + index).toString(16).pa
 
 /** The chain is cached per event count and per contract source: a changed BenchToken builds anew. */
 function cacheDirectory(events: number) {
-  const source = readFileSync(path.join(projectRoot, "test/contracts/BenchToken.sol"), "utf8");
+  const source = readFileSync(path.join(projectRoot, "devnet/contracts/BenchToken.sol"), "utf8");
   const key = createHash("sha256").update(source).digest("hex").slice(0, 10);
   return path.join(projectRoot, ".bench", `chain-${events}-${key}`);
 }

@@ -4,10 +4,10 @@ import { parseAbiItem } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { opgTokenAbi } from "../../abis/opgToken";
 import { clientTypes, clientTypesPath } from "../../client/generate";
-import { projectRoot } from "../harness/indexer";
-import { ResponseSchemas } from "../harness/response-schemas";
-import { simulate } from "../harness/simulate/index";
-import { backends, type Stack, startStack } from "../harness/stack";
+import { projectRoot } from "../../devnet/indexer";
+import { ResponseSchemas } from "../../devnet/response-schemas";
+import { simulate } from "../../devnet/simulate/index";
+import { backends, type Stack, startStack } from "../../devnet/stack";
 
 /** Every documented route, the docs, the dashboard and the analyses, on a whole simulated network. */
 describe.each(backends)("API surface on %s", (backend) => {

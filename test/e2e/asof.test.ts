@@ -4,10 +4,10 @@ import path from "node:path";
 import { type Address, parseAbi, parseEther, zeroAddress } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { opgTokenAbi } from "../../abis/opgToken";
-import { actor, DEPLOYER, TREASURY } from "../harness/accounts";
-import { type Devnet, startDevnet } from "../harness/devnet";
-import { createDatabase, Indexer } from "../harness/indexer";
-import { backends } from "../harness/stack";
+import { actor, DEPLOYER, TREASURY } from "../../devnet/accounts";
+import { type Devnet, startDevnet } from "../../devnet/devnet";
+import { createDatabase, Indexer } from "../../devnet/indexer";
+import { backends } from "../../devnet/stack";
 
 const tokenAbi = parseAbi([
   "function transfer(address to, uint256 value) returns (bool)",

@@ -3,8 +3,8 @@ import os from "node:os";
 import path from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { simulate } from "../harness/simulate/index";
-import { backends, type Stack, startStack } from "../harness/stack";
+import { simulate } from "../../devnet/simulate/index";
+import { backends, type Stack, startStack } from "../../devnet/stack";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const CHARTS = ["supply", "staking", "fees", "verification"] as const;

@@ -1,10 +1,10 @@
 import { type Address, type Hex, parseAbiItem, parseEther } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { actor, DEPLOYER, TREASURY } from "../harness/accounts";
-import type { Devnet } from "../harness/devnet";
-import { erc20Abi, FACILITATOR, FeePayments, feePayee, feePayer, type Scheme, x402DoubleAbi } from "../harness/fees";
-import { Random } from "../harness/random";
-import { backends, type Stack, startStack } from "../harness/stack";
+import { actor, DEPLOYER, TREASURY } from "../../devnet/accounts";
+import type { Devnet } from "../../devnet/devnet";
+import { erc20Abi, FACILITATOR, FeePayments, feePayee, feePayer, type Scheme, x402DoubleAbi } from "../../devnet/fees";
+import { Random } from "../../devnet/random";
+import { backends, type Stack, startStack } from "../../devnet/stack";
 
 const SEED = Number(process.env.TEST_SEED ?? 3_402);
 const HOUR = 3600;

@@ -1,10 +1,10 @@
 import { type Address, parseEther } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { actor } from "../harness/accounts";
-import type { Devnet } from "../harness/devnet";
-import { chainProposal, chainTally, govTx, MIN_DEPOSIT, VOTE, VOTING_PERIOD } from "../harness/governance";
-import { backends, type Stack, startStack } from "../harness/stack";
-import { chainValidator, stakingTx } from "../harness/staking";
+import { actor } from "../../devnet/accounts";
+import type { Devnet } from "../../devnet/devnet";
+import { chainProposal, chainTally, govTx, MIN_DEPOSIT, VOTE, VOTING_PERIOD } from "../../devnet/governance";
+import { backends, type Stack, startStack } from "../../devnet/stack";
+import { chainValidator, stakingTx } from "../../devnet/staking";
 
 const OPTIONS = ["yes", "abstain", "no", "noWithVeto"] as const;
 const validators = [0, 1, 2].map((i) => actor("gov-validator", i));

@@ -5,13 +5,13 @@ import { type Address, parseAbiItem } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { opgTokenAbi } from "../../abis/opgToken";
 import { OPG_MAX_SUPPLY } from "../../lib/supply";
-import { TREASURY } from "../harness/accounts";
-import { type Devnet, startDevnet } from "../harness/devnet";
-import { startFlakyRpc } from "../harness/flaky-rpc";
-import { createDatabase, Indexer } from "../harness/indexer";
-import { Random } from "../harness/random";
-import { holder, TokenTraffic } from "../harness/simulate/token";
-import { backends } from "../harness/stack";
+import { TREASURY } from "../../devnet/accounts";
+import { type Devnet, startDevnet } from "../../devnet/devnet";
+import { startFlakyRpc } from "../../devnet/flaky-rpc";
+import { createDatabase, Indexer } from "../../devnet/indexer";
+import { Random } from "../../devnet/random";
+import { holder, TokenTraffic } from "../../devnet/simulate/token";
+import { backends } from "../../devnet/stack";
 
 const transferEvent = parseAbiItem("event Transfer(address indexed from, address indexed to, uint256 value)");
 

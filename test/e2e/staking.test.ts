@@ -1,10 +1,10 @@
 import { type Address, parseAbi, parseEther } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { actor, TREASURY } from "../harness/accounts";
-import type { Devnet } from "../harness/devnet";
-import { Random } from "../harness/random";
-import { delegatorAccount, StakingTraffic } from "../harness/simulate/staking";
-import { backends, type Stack, startStack } from "../harness/stack";
+import { actor, TREASURY } from "../../devnet/accounts";
+import type { Devnet } from "../../devnet/devnet";
+import { Random } from "../../devnet/random";
+import { delegatorAccount, StakingTraffic } from "../../devnet/simulate/staking";
+import { backends, type Stack, startStack } from "../../devnet/stack";
 import {
   chainValidator,
   DISTRIBUTION_PRECOMPILE,
@@ -14,7 +14,7 @@ import {
   STAKING_PRECOMPILE,
   stakingDoubleAbi,
   stakingTx,
-} from "../harness/staking";
+} from "../../devnet/staking";
 
 const tokenAbi = parseAbi([
   "function transfer(address to, uint256 value) returns (bool)",

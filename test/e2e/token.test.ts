@@ -3,10 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { opgTokenAbi } from "../../abis/opgToken";
 import { formatUnits, OPG_MAX_SUPPLY } from "../../lib/supply";
 import { nextPeriod, periodStart } from "../../lib/time";
-import { TREASURY } from "../harness/accounts";
-import { Random } from "../harness/random";
-import { holder, TokenTraffic } from "../harness/simulate/token";
-import { backends, type Stack, startStack } from "../harness/stack";
+import { TREASURY } from "../../devnet/accounts";
+import { Random } from "../../devnet/random";
+import { holder, TokenTraffic } from "../../devnet/simulate/token";
+import { backends, type Stack, startStack } from "../../devnet/stack";
 
 const SEED = Number(process.env.TEST_SEED ?? 20261123);
 

@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { projectRoot } from "../harness/indexer";
+import { projectRoot } from "../../devnet/indexer";
 
 /** Runs `ponder start` with one bad variable; it must stop at once and name the variable. */
 function startWith(env: Record<string, string>) {

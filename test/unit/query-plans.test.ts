@@ -6,8 +6,8 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { account, transfer } from "../../schema/token";
 import { type ReadDb, recentTransfers, topHolders, transfersOnSide } from "../../src/api/queries/token";
-import { createDatabase } from "../harness/indexer";
-import { backends } from "../harness/stack";
+import { createDatabase } from "../../devnet/indexer";
+import { backends } from "../../devnet/stack";
 
 /** The table and its declared indexes, as Ponder creates them once the backfill is done. */
 function ddl(table: PgTable): string[] {

@@ -9,7 +9,7 @@ import {
   teeState,
   windowHours,
 } from "../../lib/verification";
-import { Random } from "../harness/random";
+import { Random } from "../../devnet/random";
 
 const MAX_AGE = 3600;
 const NOW = 1_800_000_000;

@@ -1,5 +1,5 @@
 import { type Address, encodeFunctionData, parseAbi, toHex } from "viem";
-import { governanceAbi } from "../../abis/governance";
+import { governanceAbi } from "../abis/governance";
 import { DEPLOYER } from "./accounts";
 import type { DevChain } from "./chain";
 import type { Artifact } from "./contracts";

@@ -6,8 +6,8 @@ import { fileURLToPath } from "node:url";
 import type { Abi, Hex } from "viem";
 
 const require = createRequire(import.meta.url);
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const contractsDir = path.join(root, "test/contracts");
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const contractsDir = path.join(root, "devnet/contracts");
 const cacheDir = path.join(root, "node_modules/.cache/opg-contracts");
 
 export type Artifact = { abi: Abi; bytecode: Hex; deployedBytecode: Hex };
@@ -21,7 +21,7 @@ function findImport(importPath: string) {
 }
 
 /**
- * Compiles every contract in test/contracts with solc from npm. The output is cached by the hash
+ * Compiles every contract in devnet/contracts with solc from npm. The output is cached by the hash
  * of the sources and the compiler version, since compiling OpenZeppelin takes seconds.
  */
 export function compileContracts(): Record<string, Artifact> {

@@ -1,5 +1,5 @@
 import { type Address, parseAbi } from "viem";
-import { stakingAbi } from "../../abis/staking";
+import { stakingAbi } from "../abis/staking";
 import type { DevChain } from "./chain";
 import type { Artifact } from "./contracts";
 

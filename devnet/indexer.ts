@@ -8,7 +8,7 @@ import { freePort } from "./chain";
 import { track } from "./children";
 import { ResponseSchemas } from "./response-schemas";
 
-export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
 function ponderBin(): string {
   const pkgPath = path.join(projectRoot, "node_modules/ponder/package.json");
