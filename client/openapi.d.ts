@@ -178,12 +178,14 @@ export interface paths {
         };
         /**
          * Fee volume, payments, unique payers and average payment over a window, with the change against the window before
-         * @description The window is the last 24, 168 or 720 whole hours ending with the hour of the latest indexed Base block. change.*.delta is current minus previous; change.*.ratio is delta / previous as a fraction, null when previous is zero.
+         * @description The window is the last 24, 168 or 720 whole hours ending with the hour of the latest indexed Base block. With at= or atBlock=, the windows end with the last hour that had closed by that block (the hour still open then is left out, so nothing later than the block is counted); asOf names the block. change.*.delta is current minus previous; change.*.ratio is delta / previous as a fraction, null when previous is zero.
          */
         get: {
             parameters: {
                 query?: {
                     window?: "24h" | "7d" | "30d";
+                    at?: string;
+                    atBlock?: number;
                 };
                 header?: never;
                 path?: never;
@@ -209,6 +211,8 @@ export interface paths {
                             /** @description raw integer as a decimal string */
                             average: string | null;
                             anomalies: number;
+                            otherTokenSettlements: number;
+                            opgShareOfSettlements: number | null;
                             previous: {
                                 from: number;
                                 to: number;
@@ -219,6 +223,8 @@ export interface paths {
                                 /** @description raw integer as a decimal string */
                                 average: string | null;
                                 anomalies: number;
+                                otherTokenSettlements: number;
+                                opgShareOfSettlements: number | null;
                             };
                             change: {
                                 volume: {
@@ -339,6 +345,7 @@ export interface paths {
                                 /** @description raw integer as a decimal string */
                                 maxAmount: string;
                                 anomalies: number;
+                                otherTokenSettlements: number;
                             }[];
                         };
                         "text/csv": string;
@@ -536,6 +543,546 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/governance/proposals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Governance proposals, newest first, optionally by status, with cursor pagination
+         * @description cursor= takes the answer's nextCursor. Statuses: deposit_period, voting_period, passed, rejected, failed, canceled, removed
+         */
+        get: {
+            parameters: {
+                query?: {
+                    status?: "deposit_period" | "voting_period" | "passed" | "rejected" | "failed" | "canceled" | "removed";
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            nextCursor: string | null;
+                            /** @enum {number} */
+                            decimals: 18;
+                            asOf: {
+                                block: number;
+                                timestamp: number;
+                            } | null;
+                            data: {
+                                id: string;
+                                proposer: string;
+                                title: string;
+                                /** @enum {string} */
+                                status: "deposit_period" | "voting_period" | "passed" | "rejected" | "failed" | "canceled" | "removed";
+                                submitTime: number;
+                                depositEndTime: number;
+                                votingStartTime: number | null;
+                                votingEndTime: number | null;
+                                /** @description raw integer as a decimal string */
+                                totalDeposit: string;
+                                voters: number;
+                                votesCast: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Not modified: the If-None-Match ETag still names the latest indexed block */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Bad parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/governance/proposals/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A proposal: details, deposits, status history, tally by option (power and voters), turnout, quorum, time left
+         * @description While voting, `tally` is the live x/gov tally from indexed votes and delegations; once voting has ended it is the chain's final tally (`liveTally` keeps the computed one). Turnout = voting power / bonded stake.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Proposal id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            proposer: string;
+                            title: string;
+                            /** @enum {string} */
+                            status: "deposit_period" | "voting_period" | "passed" | "rejected" | "failed" | "canceled" | "removed";
+                            submitTime: number;
+                            depositEndTime: number;
+                            votingStartTime: number | null;
+                            votingEndTime: number | null;
+                            /** @description raw integer as a decimal string */
+                            totalDeposit: string;
+                            voters: number;
+                            votesCast: number;
+                            summary: string;
+                            metadata: string;
+                            messages: string[];
+                            submitBlock: number;
+                            deposits: {
+                                depositor: string;
+                                /** @description raw integer as a decimal string */
+                                amount: string;
+                                initial: boolean;
+                                blockNumber: number;
+                                timestamp: number;
+                                transactionHash: string;
+                            }[];
+                            /** @description raw integer as a decimal string */
+                            minDeposit: string | null;
+                            statusHistory: {
+                                /** @enum {string} */
+                                status: "deposit_period" | "voting_period" | "passed" | "rejected" | "failed" | "canceled" | "removed";
+                                blockNumber: number;
+                                timestamp: number;
+                            }[];
+                            /** @enum {string} */
+                            tallySource: "live" | "chain_final";
+                            tally: {
+                                yes: {
+                                    /** @description raw integer as a decimal string */
+                                    power: string;
+                                    voters: number;
+                                };
+                                abstain: {
+                                    /** @description raw integer as a decimal string */
+                                    power: string;
+                                    voters: number;
+                                };
+                                no: {
+                                    /** @description raw integer as a decimal string */
+                                    power: string;
+                                    voters: number;
+                                };
+                                noWithVeto: {
+                                    /** @description raw integer as a decimal string */
+                                    power: string;
+                                    voters: number;
+                                };
+                            };
+                            liveTally: {
+                                yes: {
+                                    /** @description raw integer as a decimal string */
+                                    power: string;
+                                    voters: number;
+                                };
+                                abstain: {
+                                    /** @description raw integer as a decimal string */
+                                    power: string;
+                                    voters: number;
+                                };
+                                no: {
+                                    /** @description raw integer as a decimal string */
+                                    power: string;
+                                    voters: number;
+                                };
+                                noWithVeto: {
+                                    /** @description raw integer as a decimal string */
+                                    power: string;
+                                    voters: number;
+                                };
+                            };
+                            /** @description raw integer as a decimal string */
+                            votingPower: string;
+                            /** @description raw integer as a decimal string */
+                            bondedStake: string | null;
+                            turnout: number | null;
+                            params: {
+                                quorum: string;
+                                threshold: string;
+                                vetoThreshold: string;
+                            } | null;
+                            quorumReached: boolean | null;
+                            vetoed: boolean | null;
+                            thresholdReached: boolean | null;
+                            timeLeft: number | null;
+                            /** @enum {number} */
+                            decimals: 18;
+                            asOf: {
+                                block: number;
+                                timestamp: number;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description Not modified: the If-None-Match ETag still names the latest indexed block */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Bad parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description No such proposal */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/governance/proposals/{id}/votes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A proposal's current votes (one per voter; a later vote replaces the earlier), by voter, paged
+         * @description Each vote's options and weights, how often the voter changed it, and the voter's own bonded stake now.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                    format?: "json" | "csv";
+                };
+                header?: never;
+                path: {
+                    /** @description Proposal id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            proposalId: string;
+                            nextCursor: string | null;
+                            /** @enum {number} */
+                            decimals: 18;
+                            asOf: {
+                                block: number;
+                                timestamp: number;
+                            } | null;
+                            data: {
+                                voter: string;
+                                options: {
+                                    /** @enum {string} */
+                                    option: "yes" | "abstain" | "no" | "noWithVeto";
+                                    weight: string;
+                                }[];
+                                weighted: boolean;
+                                changes: number;
+                                /** @description raw integer as a decimal string */
+                                ownPower: string;
+                                blockNumber: number;
+                                timestamp: number;
+                                transactionHash: string;
+                            }[];
+                        };
+                        "text/csv": string;
+                    };
+                };
+                /** @description Not modified: the If-None-Match ETag still names the latest indexed block */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Bad parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description No such proposal */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/governance/voters/{address}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A voter's votes on every proposal and its bonded stake (voting power) now */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Voter address */
+                    address: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            address: string;
+                            /** @description raw integer as a decimal string */
+                            votingPower: string;
+                            validator: {
+                                /** @description raw integer as a decimal string */
+                                stake: string;
+                                jailed: boolean;
+                            } | null;
+                            votes: {
+                                proposalId: string;
+                                options: {
+                                    /** @enum {string} */
+                                    option: "yes" | "abstain" | "no" | "noWithVeto";
+                                    weight: string;
+                                }[];
+                                weighted: boolean;
+                                changes: number;
+                                blockNumber: number;
+                                timestamp: number;
+                            }[];
+                            /** @enum {number} */
+                            decimals: 18;
+                            asOf: {
+                                block: number;
+                                timestamp: number;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description Not modified: the If-None-Match ETag still names the latest indexed block */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Bad parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/governance/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Per period: proposals submitted, votes cast, proposals whose voting ended and their mean turnout
+         * @description Turnout of a finished proposal = the chain's final tally over network stake at the close of its voting end hour.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    interval?: "hour" | "day" | "week" | "month";
+                    from?: string;
+                    to?: string;
+                    format?: "json" | "csv";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            interval: "hour" | "day" | "week" | "month";
+                            from: number;
+                            to: number;
+                            asOf: {
+                                block: number;
+                                timestamp: number;
+                            } | null;
+                            data: {
+                                start: number;
+                                proposalsSubmitted: number;
+                                votesCast: number;
+                                proposalsEnded: number;
+                                averageTurnout: number | null;
+                            }[];
+                        };
+                        "text/csv": string;
+                    };
+                };
+                /** @description Not modified: the If-None-Match ETag still names the latest indexed block */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Bad parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/staking": {
         parameters: {
             query?: never;
@@ -545,12 +1092,13 @@ export interface paths {
         };
         /**
          * Total staked, unbonding, validators, delegators, staking ratio of circulating and of total supply
-         * @description Ratios name their denominators (token supply, indexed on Base) and asOf gives each chain's block. With at=, the closing values of the last hourly buckets by then (granularity: hour).
+         * @description Ratios name their denominators (token supply, indexed on Base) and asOf gives each chain's block. With at= (a time) or atBlock= (a block of the staking chain), the state after that block, and the supply after Base's last block by its time.
          */
         get: {
             parameters: {
                 query?: {
                     at?: string;
+                    atBlock?: number;
                 };
                 header?: never;
                 path?: never;
@@ -656,7 +1204,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Nothing had been indexed by the requested time */
+                /** @description Nothing had been indexed by the requested time or block */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -796,7 +1344,7 @@ export interface paths {
         };
         /**
          * Validators sorted by stake, delegators, commission or creation (descending), with cursor pagination
-         * @description Pass the answer's nextCursor (or, for CSV, the X-Next-Cursor header) as cursor= for the next page.
+         * @description Pass the answer's nextCursor (or, for CSV, the X-Next-Cursor header) as cursor= for the next page. With at= or atBlock=, each validator as it stood after that block.
          */
         get: {
             parameters: {
@@ -805,6 +1353,8 @@ export interface paths {
                     limit?: number;
                     cursor?: string;
                     format?: "json" | "csv";
+                    at?: string;
+                    atBlock?: number;
                 };
                 header?: never;
                 path?: never;
@@ -999,6 +1549,8 @@ export interface paths {
                     to?: string;
                     limit?: number;
                     format?: "json" | "csv";
+                    at?: string;
+                    atBlock?: number;
                 };
                 header?: never;
                 path: {
@@ -1059,7 +1611,7 @@ export interface paths {
                                 delegator: string;
                                 /** @description raw integer as a decimal string */
                                 amount: string;
-                            }[];
+                            }[] | null;
                             slashes: {
                                 /** @description raw integer as a decimal string */
                                 amount: string;
@@ -1157,7 +1709,7 @@ export interface paths {
         };
         /**
          * Max, total and circulating supply, minted, burned, holders, non-circulating breakdown
-         * @description With at= (a time) or atBlock=, the closing values of the last hourly snapshot by then (granularity: hour).
+         * @description With at= (a time) or atBlock=, the supply after the last block with timestamp <= at (number <= atBlock), exact to the block; asOf names that block.
          */
         get: {
             parameters: {
@@ -1245,7 +1797,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Nothing had been indexed by the requested time or block */
+                /** @description The chain had no block by then, or the block has not been indexed yet */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -1560,11 +2112,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One account: balance, first and last activity, its most recent transfers */
+        /**
+         * One account: balance, first and last activity, its most recent transfers
+         * @description With at= or atBlock=, as it stood after that block: balance, activity and transfers up to it.
+         */
         get: {
             parameters: {
                 query?: {
                     limit?: number;
+                    at?: string;
+                    atBlock?: number;
                 };
                 header?: never;
                 path: {
@@ -1637,7 +2194,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description No OPG transfer to or from this address has been indexed */
+                /** @description No OPG transfer to or from this address had been indexed by then */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -1670,7 +2227,7 @@ export interface paths {
         };
         /**
          * TEEs per state (live, stale, disabled, unregistered), verified vs batched inferences and settlement lag p50/p95 over a window
-         * @description live: enabled and last heartbeat younger than TEE_HEARTBEAT_MAX_AGE_SECONDS at the latest indexed block. Percentiles are nearest-rank over whole seconds.
+         * @description live: the registry's isTEEActive at the block (enabled, and the last heartbeat or registration no older than the registry's heartbeatMaxAge then). at= (time) or atBlock= answer at that block of the registry's chain. Percentiles are nearest-rank over whole seconds.
          */
         get: {
             parameters: {
@@ -1678,6 +2235,8 @@ export interface paths {
                     window?: "24h" | "7d" | "30d";
                     from?: string;
                     to?: string;
+                    at?: string;
+                    atBlock?: number;
                 };
                 header?: never;
                 path?: never;
@@ -1699,7 +2258,7 @@ export interface paths {
                                 unregistered: number;
                                 total: number;
                             };
-                            heartbeatMaxAgeSeconds: number;
+                            heartbeatMaxAgeSeconds: number | "registry";
                             window: {
                                 /** @enum {string|null} */
                                 name: "24h" | "7d" | "30d" | null;
@@ -1777,6 +2336,8 @@ export interface paths {
                     type?: number;
                     limit?: number;
                     format?: "json" | "csv";
+                    at?: string;
+                    atBlock?: number;
                 };
                 header?: never;
                 path?: never;
@@ -1792,7 +2353,6 @@ export interface paths {
                     content: {
                         "application/json": {
                             total: number;
-                            heartbeatMaxAgeSeconds: number;
                             asOf: {
                                 block: number;
                                 timestamp: number;
@@ -1808,8 +2368,10 @@ export interface paths {
                                 typeName: string | null;
                                 registeredBlock: number | null;
                                 registeredTimestamp: number | null;
-                                lastHeartbeat: number | null;
+                                registry: string | null;
+                                lastHeartbeatAt: number | null;
                                 heartbeatAgeSeconds: number | null;
+                                heartbeatMaxAgeSeconds: number;
                                 heartbeatCount: number;
                                 individualSettlements: number;
                                 lastSettlementBlock: number | null;
@@ -1890,14 +2452,15 @@ export interface paths {
                             typeName: string | null;
                             registeredBlock: number | null;
                             registeredTimestamp: number | null;
-                            lastHeartbeat: number | null;
+                            registry: string | null;
+                            lastHeartbeatAt: number | null;
                             heartbeatAgeSeconds: number | null;
+                            heartbeatMaxAgeSeconds: number;
                             heartbeatCount: number;
                             individualSettlements: number;
                             lastSettlementBlock: number | null;
                             lastSettlementTimestamp: number | null;
                             firstSeenBlock: number;
-                            heartbeatMaxAgeSeconds: number;
                             events: {
                                 kind: string;
                                 block: number;

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { opgTokenAbi } from "../../abis/opgToken";
-import { OPG_MAX_SUPPLY } from "../../lib/supply";
 import { TREASURY } from "../../devnet/accounts";
 import { Random } from "../../devnet/random";
 import { holder, TokenTraffic } from "../../devnet/simulate/token";
 import { backends, type Stack, startStack } from "../../devnet/stack";
+import { OPG_MAX_SUPPLY } from "../../lib/supply";
 
 /** Values a careless or hostile client sends; each parameter also gets random printable and raw bytes. */
 const NASTY = [

@@ -4,7 +4,6 @@ import path from "node:path";
 import { type Address, parseAbiItem } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { opgTokenAbi } from "../../abis/opgToken";
-import { OPG_MAX_SUPPLY } from "../../lib/supply";
 import { TREASURY } from "../../devnet/accounts";
 import { type Devnet, startDevnet } from "../../devnet/devnet";
 import { startFlakyRpc } from "../../devnet/flaky-rpc";
@@ -12,6 +11,7 @@ import { createDatabase, Indexer } from "../../devnet/indexer";
 import { Random } from "../../devnet/random";
 import { holder, TokenTraffic } from "../../devnet/simulate/token";
 import { backends } from "../../devnet/stack";
+import { OPG_MAX_SUPPLY } from "../../lib/supply";
 
 const transferEvent = parseAbiItem("event Transfer(address indexed from, address indexed to, uint256 value)");
 

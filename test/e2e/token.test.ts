@@ -1,12 +1,12 @@
 import { type Address, parseAbiItem } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { opgTokenAbi } from "../../abis/opgToken";
-import { formatUnits, OPG_MAX_SUPPLY } from "../../lib/supply";
-import { nextPeriod, periodStart } from "../../lib/time";
 import { TREASURY } from "../../devnet/accounts";
 import { Random } from "../../devnet/random";
 import { holder, TokenTraffic } from "../../devnet/simulate/token";
 import { backends, type Stack, startStack } from "../../devnet/stack";
+import { formatUnits, OPG_MAX_SUPPLY } from "../../lib/supply";
+import { nextPeriod, periodStart } from "../../lib/time";
 
 const SEED = Number(process.env.TEST_SEED ?? 20261123);
 

@@ -1,13 +1,13 @@
 import type { Address, Hex } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hourOf } from "../../lib/time";
-import { type LagBin, lagPercentile, type TeeState, windowHours } from "../../lib/verification";
 import { actor } from "../../devnet/accounts";
 import type { DevChain } from "../../devnet/chain";
 import { Random } from "../../devnet/random";
 import { backends, type Stack, startStack } from "../../devnet/stack";
 import { RECONCILE_EVERY_BLOCKS } from "../../devnet/staking";
 import { id32, type Settlement, VerificationContracts } from "../../devnet/verification";
+import { hourOf } from "../../lib/time";
+import { type LagBin, lagPercentile, type TeeState, windowHours } from "../../lib/verification";
 
 const SEED = Number(process.env.TEST_SEED ?? 20261123);
 const MAX_AGE = 600;

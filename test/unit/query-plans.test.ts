@@ -4,10 +4,10 @@ import { getTableConfig, type PgTable } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { account, transfer } from "../../schema/token";
-import { type ReadDb, recentTransfers, topHolders, transfersOnSide } from "../../src/api/queries/token";
 import { createDatabase } from "../../devnet/indexer";
 import { backends } from "../../devnet/stack";
+import { account, transfer } from "../../schema/token";
+import { type ReadDb, recentTransfers, topHolders, transfersOnSide } from "../../src/api/queries/token";
 
 /** The table and its declared indexes, as Ponder creates them once the backfill is done. */
 function ddl(table: PgTable): string[] {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { Random } from "../../devnet/random";
 import {
   dayOfHour,
   firstBlockWhere,
@@ -9,7 +10,6 @@ import {
   teeState,
   windowHours,
 } from "../../lib/verification";
-import { Random } from "../../devnet/random";
 
 const MAX_AGE = 3600;
 const NOW = 1_800_000_000;
