@@ -2468,6 +2468,7 @@ export interface paths {
                                 transactionHash: string;
                             }[];
                             recentHeartbeats: {
+                                registry: string;
                                 heartbeatTimestamp: number;
                                 block: number;
                                 timestamp: number;

@@ -87,7 +87,15 @@ export const teeResponse = z
     ...tee,
     events: z.array(z.object({ kind: z.string(), block: z.number().int(), timestamp: unixSeconds, transactionHash: hash }).strict()),
     recentHeartbeats: z.array(
-      z.object({ heartbeatTimestamp: unixSeconds, block: z.number().int(), timestamp: unixSeconds, transactionHash: hash }).strict(),
+      z
+        .object({
+          registry: address,
+          heartbeatTimestamp: unixSeconds,
+          block: z.number().int(),
+          timestamp: unixSeconds,
+          transactionHash: hash,
+        })
+        .strict(),
     ),
     recentSettlements: z.array(z.object(settlement).strict()),
     asOf: position,
