@@ -1,4 +1,11 @@
-/** Events of the Cosmos distribution precompile at 0x…0801. */
+/** cosmos/evm precompiles/common/Types.sol: an sdk.DecCoin as its scaled integer and decimals. */
+const decCoin = [
+  { name: "denom", type: "string" },
+  { name: "amount", type: "uint256" },
+  { name: "precision", type: "uint8" },
+] as const;
+
+/** Events and the accrued-reward views of the Cosmos distribution precompile at 0x…0801 (cosmos/evm DistributionI.sol). */
 export const distributionAbi = [
   {
     type: "event",
@@ -44,5 +51,19 @@ export const distributionAbi = [
       { name: "denom", type: "string", indexed: false },
       { name: "amount", type: "uint256", indexed: false },
     ],
+  },
+  {
+    type: "function",
+    name: "validatorOutstandingRewards",
+    stateMutability: "view",
+    inputs: [{ name: "validatorAddress", type: "string" }],
+    outputs: [{ name: "coins", type: "tuple[]", components: decCoin }],
+  },
+  {
+    type: "function",
+    name: "validatorCommission",
+    stateMutability: "view",
+    inputs: [{ name: "validatorAddress", type: "string" }],
+    outputs: [{ name: "coins", type: "tuple[]", components: decCoin }],
   },
 ] as const;

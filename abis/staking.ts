@@ -1,4 +1,28 @@
-/** Events and the `validator` view of the Cosmos staking precompile at 0x…0800. */
+const validatorComponents = [
+  { name: "operatorAddress", type: "string" },
+  { name: "consensusPubkey", type: "string" },
+  { name: "jailed", type: "bool" },
+  { name: "status", type: "uint8" },
+  { name: "tokens", type: "uint256" },
+  { name: "delegatorShares", type: "uint256" },
+  {
+    name: "description",
+    type: "tuple",
+    components: [
+      { name: "moniker", type: "string" },
+      { name: "identity", type: "string" },
+      { name: "website", type: "string" },
+      { name: "securityContact", type: "string" },
+      { name: "details", type: "string" },
+    ],
+  },
+  { name: "unbondingHeight", type: "int64" },
+  { name: "unbondingTime", type: "int64" },
+  { name: "commission", type: "uint256" },
+  { name: "minSelfDelegation", type: "uint256" },
+] as const;
+
+/** Events and the `validator` / paged `validators` views of the Cosmos staking precompile at 0x…0800 (cosmos/evm StakingI.sol). */
 export const stakingAbi = [
   {
     type: "event",
@@ -67,28 +91,36 @@ export const stakingAbi = [
       {
         name: "validator",
         type: "tuple",
+        components: validatorComponents,
+      },
+    ],
+  },
+  {
+    type: "function",
+    name: "validators",
+    stateMutability: "view",
+    inputs: [
+      { name: "status", type: "string" },
+      {
+        name: "pageRequest",
+        type: "tuple",
         components: [
-          { name: "operatorAddress", type: "string" },
-          { name: "consensusPubkey", type: "string" },
-          { name: "jailed", type: "bool" },
-          { name: "status", type: "uint8" },
-          { name: "tokens", type: "uint256" },
-          { name: "delegatorShares", type: "uint256" },
-          {
-            name: "description",
-            type: "tuple",
-            components: [
-              { name: "moniker", type: "string" },
-              { name: "identity", type: "string" },
-              { name: "website", type: "string" },
-              { name: "securityContact", type: "string" },
-              { name: "details", type: "string" },
-            ],
-          },
-          { name: "unbondingHeight", type: "int64" },
-          { name: "unbondingTime", type: "int64" },
-          { name: "commission", type: "uint256" },
-          { name: "minSelfDelegation", type: "uint256" },
+          { name: "key", type: "bytes" },
+          { name: "offset", type: "uint64" },
+          { name: "limit", type: "uint64" },
+          { name: "countTotal", type: "bool" },
+          { name: "reverse", type: "bool" },
+        ],
+      },
+    ],
+    outputs: [
+      { name: "validators", type: "tuple[]", components: validatorComponents },
+      {
+        name: "pageResponse",
+        type: "tuple",
+        components: [
+          { name: "nextKey", type: "bytes" },
+          { name: "total", type: "uint64" },
         ],
       },
     ],

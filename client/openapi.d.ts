@@ -1445,8 +1445,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Node reward leaderboard: commission, delegator rewards and total in the range, trailing 30-day APR
-         * @description APR = rewards in the window / time-weighted average stake in the window x 365 days / window length, window = the 30 days before `to` (or since the node was created).
+         * Node reward leaderboard: commission, delegator rewards and total in the range, trailing 30-day withdrawn-reward yield
+         * @description withdrawnRewardYield30d = rewards withdrawn from the node in the window (commission + WithdrawDelegatorReward; ClaimRewards names no validator and is left out) / time-weighted average stake in the window x 365 days / window length, window = the 30 days before `to` (or since the node was created).
          */
         get: {
             parameters: {
@@ -1471,7 +1471,7 @@ export interface paths {
                         "application/json": {
                             from: number;
                             to: number;
-                            aprWindowDays: number;
+                            yieldWindowDays: number;
                             /** @enum {number} */
                             decimals: 18;
                             asOf: {
@@ -1493,7 +1493,8 @@ export interface paths {
                                 total: string;
                                 /** @description raw integer as a decimal string */
                                 poolDeposits: string;
-                                apr30d: number | null;
+                                /** @description annualised: rewards withdrawn from the node in the trailing window / its average stake; ClaimRewards excluded */
+                                withdrawnRewardYield30d: number | null;
                             }[];
                         };
                         "text/csv": string;
@@ -1538,7 +1539,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * One validator: stake, delegators, rewards and trailing APR, slashes, rewards series
+         * One validator: stake, delegators, rewards withdrawn and accrued, trailing withdrawn-reward yield, slashes, rewards series
          * @description ?format=csv answers the rewards series alone.
          */
         get: {
@@ -1598,13 +1599,30 @@ export interface paths {
                                 /** @description raw integer as a decimal string */
                                 poolDeposits: string;
                                 trailing30d: {
-                                    apr: number | null;
+                                    withdrawnRewardYield: number | null;
                                     /** @description raw integer as a decimal string */
-                                    rewards: string;
+                                    withdrawnRewards: string;
                                     /** @description raw integer as a decimal string */
                                     averageStake: string;
                                     windowStart: number;
                                     windowEnd: number;
+                                } | null;
+                                /** @description null until the first reconciliation, or without a distribution source on the staking chain */
+                                accrued: {
+                                    /** @description validatorOutstandingRewards: rewards allocated to the node and not withdrawn */
+                                    outstandingRewards: {
+                                        denom: string;
+                                        /** @description raw integer as a decimal string */
+                                        amount: string;
+                                    }[];
+                                    /** @description validatorCommission: the part of them that is its commission */
+                                    commission: {
+                                        denom: string;
+                                        /** @description raw integer as a decimal string */
+                                        amount: string;
+                                    }[];
+                                    /** @description the reconciliation block the distribution precompile was read at */
+                                    block: number;
                                 } | null;
                             };
                             delegations: {

@@ -22,6 +22,7 @@ export const stakingDoubleAbi = parseAbi([
   "function cancelUnbondingDelegation(address validatorAddress, uint256 amount, uint256 creationHeight)",
   "function slash(address validatorAddress, uint256 amount)",
   "function jail(address validatorAddress)",
+  "function genesisValidator(address operator, string moniker, uint256 commissionRate, uint256 tokens)",
   "function delegation(address delegatorAddress, address validatorAddress) view returns (uint256 shares, uint256 balance)",
   "function unbondingEntry(address delegatorAddress, address validatorAddress, uint256 creationHeight) view returns (uint256 balance, uint256 completionTime)",
 ]);
@@ -29,10 +30,14 @@ export const stakingDoubleAbi = parseAbi([
 export const distributionDoubleAbi = parseAbi([
   "function claimRewards(uint256 amount)",
   "function withdrawDelegatorRewards(address validatorAddress, uint256 amount)",
-  "function withdrawValidatorCommission(uint256 amount)",
+  "function withdrawValidatorCommission(string validatorAddress)",
+  "function accrueRewards(address validatorAddress, uint256 delegatorRewards, uint256 commission)",
   "function depositValidatorRewardsPool(address validatorAddress, uint256 amount)",
   "function commissionWithdrawn(address) view returns (uint256)",
   "function delegatorRewardsOf(address) view returns (uint256)",
+  "function valoperOf(address) pure returns (string)",
+  "function validatorOutstandingRewards(string) view returns ((string denom, uint256 amount, uint8 precision)[])",
+  "function validatorCommission(string) view returns ((string denom, uint256 amount, uint8 precision)[])",
 ]);
 
 /** Places both doubles at the precompile addresses and returns the indexer's environment for them. */
@@ -84,8 +89,14 @@ export const stakingTx = (og: DevChain) => ({
     og.write(delegator, DISTRIBUTION_PRECOMPILE, distributionDoubleAbi, "claimRewards", [amount]),
   withdrawDelegatorRewards: (delegator: Address, validator: Address, amount: bigint) =>
     og.write(delegator, DISTRIBUTION_PRECOMPILE, distributionDoubleAbi, "withdrawDelegatorRewards", [validator, amount]),
-  withdrawCommission: (validator: Address, amount: bigint) =>
-    og.write(validator, DISTRIBUTION_PRECOMPILE, distributionDoubleAbi, "withdrawValidatorCommission", [amount]),
+  /** Consensus' reward allocation, which emits no EVM log; any sender may stand in for consensus. */
+  accrueRewards: (sender: Address, validator: Address, delegatorRewards: bigint, commission: bigint) =>
+    og.write(sender, DISTRIBUTION_PRECOMPILE, distributionDoubleAbi, "accrueRewards", [validator, delegatorRewards, commission]),
+  /** Sent by `sender` (the validator, or a contract acting as one), naming the validator by its valoper string. */
+  withdrawCommission: (sender: Address, valoper: string) =>
+    og.write(sender, DISTRIBUTION_PRECOMPILE, distributionDoubleAbi, "withdrawValidatorCommission", [valoper]),
+  genesisValidator: (operator: Address, moniker: string, commissionRate: bigint, tokens: bigint) =>
+    og.write(operator, STAKING_PRECOMPILE, stakingDoubleAbi, "genesisValidator", [operator, moniker, commissionRate, tokens]),
   depositRewardsPool: (depositor: Address, validator: Address, amount: bigint) =>
     og.write(depositor, DISTRIBUTION_PRECOMPILE, distributionDoubleAbi, "depositValidatorRewardsPool", [validator, amount]),
 });

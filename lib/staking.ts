@@ -1,7 +1,7 @@
 /** Staking and reward arithmetic shared by the handlers, the API and the tests: each rule once. */
 
 export const SECONDS_PER_YEAR = 365 * 86_400;
-export const APR_WINDOW_SECONDS = 30 * 86_400;
+export const TRAILING_WINDOW_SECONDS = 30 * 86_400;
 /** Ratios and APRs are computed in integers and returned with this many decimal places. */
 const PRECISION = 10n ** 12n;
 
@@ -87,7 +87,7 @@ export function annualisedRate(rewards: bigint, average: bigint, windowSeconds: 
  * The trailing APR window ending at `to`: 30 days, or since the node was created if it is younger,
  * so a new node's APR is not diluted by hours it did not exist.
  */
-export function aprWindow(to: number, createdAt: number): { from: number; to: number; seconds: number } {
-  const from = Math.max(to - APR_WINDOW_SECONDS, createdAt);
+export function trailingWindow(to: number, createdAt: number): { from: number; to: number; seconds: number } {
+  const from = Math.max(to - TRAILING_WINDOW_SECONDS, createdAt);
   return { from, to, seconds: Math.max(0, to - from) };
 }

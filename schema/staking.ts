@@ -1,5 +1,8 @@
 import { index, onchainTable } from "ponder";
 
+/** An amount of one denom in whole base units, as a decimal string. */
+export type Coin = { denom: string; amount: string };
+
 /**
  * One row per validator. `stake` follows the events and, after each reconciliation, the chain's
  * `validator(address).tokens`; `chainTokens` is the last figure read from the chain.
@@ -26,6 +29,9 @@ export const validator = onchainTable(
     createdTimestamp: t.bigint().notNull(),
     lastReconciledBlock: t.bigint(),
     lastReconciledTimestamp: t.bigint(),
+    /** The distribution precompile's `validatorOutstandingRewards` and `validatorCommission` at the last reconciliation. */
+    outstandingRewards: t.json().$type<Coin[]>(),
+    accruedCommission: t.json().$type<Coin[]>(),
   }),
   (table) => ({
     stakeIdx: index().on(table.stake, table.address),
@@ -210,6 +216,15 @@ export const nodeHourly = onchainTable(
  * One row (id "all"): every validator the events have named. Reconciliation reads the set through
  * Ponder's cache; listing the validator table with SQL instead would flush every pending write.
  */
+/**
+ * keccak256 of each spelling of a validator's bech32 valoper address: the topic by which
+ * `WithdrawValidatorCommission(string indexed validatorAddress, …)` names it.
+ */
+export const validatorTopic = onchainTable("validator_topic", (t) => ({
+  topic: t.hex().primaryKey(),
+  validator: t.hex().notNull(),
+}));
+
 export const validatorSet = onchainTable("validator_set", (t) => ({
   id: t.text().primaryKey(),
   addresses: t.json().$type<`0x${string}`[]>().notNull(),
@@ -241,7 +256,7 @@ export const validatorBlock = onchainTable(
     address: t.hex().notNull(),
     blockNumber: t.bigint().notNull(),
     timestamp: t.bigint().notNull(),
-    state: t.json().$type<Record<string, string | number | boolean | null>>().notNull(),
+    state: t.json().$type<Record<string, string | number | boolean | null | Coin[]>>().notNull(),
   }),
   (table) => ({
     addressBlockIdx: index().on(table.address, table.blockNumber),

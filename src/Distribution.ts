@@ -1,6 +1,7 @@
 import { ponder } from "ponder:registry";
 import { delegator, rewardEvent, validator } from "ponder:schema";
-import { getOrCreateValidator, lower, recordNodeHour, recordStakingHour } from "./entities/staking";
+import { appConfig } from "../lib/env";
+import { getOrCreateValidator, lower, recordNodeHour, recordStakingHour, validatorNamedBy } from "./entities/staking";
 
 type Logged = {
   id: string;
@@ -72,15 +73,30 @@ ponder.on("Distribution:WithdrawDelegatorReward", async ({ event, context }) => 
 });
 
 /**
- * The event's validator is an indexed string, so only its keccak256 hash is in the log. A validator
- * withdraws its own commission, so the commission is attributed to the transaction's sender.
+ * The validator is an indexed string, so the log holds only keccak256 of the bech32 valoper text the
+ * caller sent (lib/operator.ts); it is matched to a known validator, never to the transaction's
+ * sender, which may be a contract's caller or a relayer.
  */
 ponder.on("Distribution:WithdrawValidatorCommission", async ({ event, context }) => {
   const db = context.db;
   const { commission } = event.args;
-  const operator = lower(event.transaction.from);
+  const operator = await validatorNamedBy(
+    db,
+    context.client,
+    appConfig.staking?.address ?? null,
+    event.args.validatorAddress as `0x${string}`,
+    event,
+  );
+  if (!operator) {
+    // Still counted in the network's commission; the sender is kept, not made a validator.
+    await db
+      .insert(rewardEvent)
+      .values(raw(event, { kind: "commission", account: lower(event.transaction.from), validator: null, amount: commission }));
+    await recordStakingHour(db, { commission }, event);
+    return;
+  }
   await db.insert(rewardEvent).values(raw(event, { kind: "commission", account: operator, validator: operator, amount: commission }));
-  const node = await getOrCreateValidator(db, operator, event);
+  const node = (await db.find(validator, { address: operator }))!;
   const updated = await db.update(validator, { address: operator }).set({ commissionWithdrawn: node.commissionWithdrawn + commission });
   await recordNodeHour(db, updated, { commission }, event);
   await recordStakingHour(db, { commission }, event);

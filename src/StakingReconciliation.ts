@@ -1,10 +1,13 @@
 import { ponder } from "ponder:registry";
 import { delegation, slash, stakingTotals, validator } from "ponder:schema";
 import { and, eq, gt } from "ponder";
+import { distributionAbi } from "../abis/distribution";
 import { stakingAbi } from "../abis/staking";
 import { appConfig } from "../lib/env";
+import { decCoinsToCoins, valoperAddress } from "../lib/operator";
 import { bondStatusName, scaleDelegation, unexplainedLoss } from "../lib/staking";
 import {
+  discoverValidators,
   getOrCreateTotals,
   knownValidators,
   recordNodeHour,
@@ -15,26 +18,50 @@ import {
 } from "./entities/staking";
 
 /**
- * Every `RECONCILE_INTERVAL_BLOCKS` blocks (after that block's logs), read `validator(address)` for
- * each validator the events have named and adopt the chain's `tokens`. Slashing happens inside
- * consensus without an EVM log, so a fall the events do not explain is recorded as a slash.
+ * Every `RECONCILE_INTERVAL_BLOCKS` blocks (after that block's logs), list the chain's validators
+ * (genesis ones emit no event), read `validator(address)` for each validator known and adopt the
+ * chain's `tokens`. Slashing happens inside consensus without an EVM log, so a fall the events do
+ * not explain is recorded as a slash. The distribution precompile's views give each validator's
+ * rewards accrued and not yet withdrawn.
  */
 ponder.on("StakingReconciliation:block", async ({ event, context }) => {
   const db = context.db;
   const staking = appConfig.staking!.address;
   await sweepMatured(db, event);
 
+  await discoverValidators(db, context.client, staking, event);
   const known = await knownValidators(db);
+  // Read through this chain's client, so only when distribution lives on the staking chain.
+  const distribution = appConfig.distribution?.chain === appConfig.staking!.chain ? appConfig.distribution.address : null;
+  const accrued = (address: `0x${string}`, functionName: "validatorOutstandingRewards" | "validatorCommission") =>
+    distribution
+      ? context.client
+          .readContract({ abi: distributionAbi, address: distribution, functionName, args: [valoperAddress(address)] })
+          .then(decCoinsToCoins)
+      : null;
   // The reads are independent: issue them together, then apply them in order.
   const reads = await Promise.all(
-    known.map((address) => context.client.readContract({ abi: stakingAbi, address: staking, functionName: "validator", args: [address] })),
+    known.map(async (address) => {
+      const [chain, outstandingRewards, accruedCommission] = await Promise.all([
+        context.client.readContract({ abi: stakingAbi, address: staking, functionName: "validator", args: [address] }),
+        accrued(address, "validatorOutstandingRewards"),
+        accrued(address, "validatorCommission"),
+      ]);
+      return { chain, outstandingRewards, accruedCommission };
+    }),
   );
   let slashedNow = 0n;
   for (const [index, address] of known.entries()) {
-    const chain = reads[index]!;
+    const { chain, outstandingRewards, accruedCommission } = reads[index]!;
     const node = (await db.find(validator, { address }))!;
     // Copied out: the row reads through to the cache, which the update below changes.
-    const before = { stake: node.stake, jailed: node.jailed, slashed: node.slashed, moniker: node.moniker };
+    const before = {
+      stake: node.stake,
+      jailed: node.jailed,
+      slashed: node.slashed,
+      moniker: node.moniker,
+      accrued: JSON.stringify([node.outstandingRewards, node.accruedCommission]),
+    };
     const loss = unexplainedLoss(before.stake, chain.tokens);
     let { selfStake, delegators } = node;
 
@@ -82,9 +109,12 @@ ponder.on("StakingReconciliation:block", async ({ event, context }) => {
       slashed: before.slashed + loss,
       lastReconciledBlock: event.block.number,
       lastReconciledTimestamp: event.block.timestamp,
+      outstandingRewards,
+      accruedCommission,
     });
 
-    if (chain.tokens !== before.stake || chain.jailed !== before.jailed) {
+    const accruedChanged = JSON.stringify([outstandingRewards, accruedCommission]) !== before.accrued;
+    if (chain.tokens !== before.stake || chain.jailed !== before.jailed || accruedChanged) {
       const totals = await getOrCreateTotals(db);
       await db.update(stakingTotals, { id: TOTALS_ID }).set({
         totalStaked: totals.totalStaked + chain.tokens - before.stake,

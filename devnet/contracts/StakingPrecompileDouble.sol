@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
+import {AddressStrings} from "./AddressStrings.sol";
+
 /// A stand-in for the Cosmos staking precompile at 0x…0800: the same events and the same
 /// `validator(address)` view, with Cosmos' share accounting (a slash lowers a validator's tokens
 /// and so the value of every share). It is placed with anvil_setCode, so it keeps no state a
@@ -43,6 +45,20 @@ contract StakingPrecompileDouble {
         uint256 minSelfDelegation;
     }
 
+    /// cosmos/evm precompiles/common/Types.sol
+    struct PageRequest {
+        bytes key;
+        uint64 offset;
+        uint64 limit;
+        bool countTotal;
+        bool reverse;
+    }
+
+    struct PageResponse {
+        bytes nextKey;
+        uint64 total;
+    }
+
     struct ValidatorState {
         bool exists;
         bool jailed;
@@ -65,7 +81,7 @@ contract StakingPrecompileDouble {
     uint256 public constant UNBONDING_TIME = 7 days;
     int256 internal constant DO_NOT_MODIFY = -1;
 
-    mapping(address => ValidatorState) internal validators;
+    mapping(address => ValidatorState) internal validatorStates;
     mapping(address => mapping(address => uint256)) internal shares;
     mapping(address => mapping(address => mapping(uint256 => UnbondingEntry))) internal unbondings;
     /// The real precompile lists validators with `validators(status, page)`; the governance double tallies over this list.
@@ -74,7 +90,7 @@ contract StakingPrecompileDouble {
     function createValidator(string calldata moniker, uint256 commissionRate, uint256 minSelfDelegation, uint256 value)
         external
     {
-        ValidatorState storage v = validators[msg.sender];
+        ValidatorState storage v = validatorStates[msg.sender];
         require(!v.exists, "validator exists");
         require(value > 0, "zero self delegation");
         v.exists = true;
@@ -88,7 +104,7 @@ contract StakingPrecompileDouble {
 
     /// Negative values leave a field unchanged, as in the precompile.
     function editValidator(int256 commissionRate, int256 minSelfDelegation) external {
-        ValidatorState storage v = validators[msg.sender];
+        ValidatorState storage v = validatorStates[msg.sender];
         require(v.exists, "no validator");
         if (commissionRate != DO_NOT_MODIFY) v.commission = uint256(commissionRate);
         if (minSelfDelegation != DO_NOT_MODIFY) v.minSelfDelegation = uint256(minSelfDelegation);
@@ -129,23 +145,34 @@ contract StakingPrecompileDouble {
         emit CancelUnbondingDelegation(msg.sender, validatorAddress, amount, creationHeight);
     }
 
+    /// Test-only: a validator from the chain's genesis file, bonded without any EVM log.
+    function genesisValidator(address operator, string calldata moniker, uint256 commissionRate, uint256 tokens) external {
+        ValidatorState storage v = validatorStates[operator];
+        require(!v.exists, "validator exists");
+        v.exists = true;
+        v.moniker = moniker;
+        v.commission = commissionRate;
+        validatorList.push(operator);
+        _bond(operator, operator, tokens);
+    }
+
     /// Test-only: what consensus does on a double sign or downtime. No EVM log, as on the real chain.
     function slash(address validatorAddress, uint256 amount) external {
-        ValidatorState storage v = validators[validatorAddress];
+        ValidatorState storage v = validatorStates[validatorAddress];
         require(v.exists && amount <= v.tokens, "bad slash");
         v.tokens -= amount;
     }
 
     /// Test-only: jails without an event.
     function jail(address validatorAddress) external {
-        require(validators[validatorAddress].exists, "no validator");
-        validators[validatorAddress].jailed = true;
+        require(validatorStates[validatorAddress].exists, "no validator");
+        validatorStates[validatorAddress].jailed = true;
     }
 
     function validator(address validatorAddress) external view returns (Validator memory out) {
-        ValidatorState storage v = validators[validatorAddress];
+        ValidatorState storage v = validatorStates[validatorAddress];
         if (!v.exists) return out;
-        out.operatorAddress = _hex(validatorAddress);
+        out.operatorAddress = AddressStrings.checksumHex(validatorAddress);
         out.jailed = v.jailed;
         out.status = v.jailed ? UNBONDING : BONDED;
         out.tokens = v.tokens;
@@ -153,6 +180,43 @@ contract StakingPrecompileDouble {
         out.description.moniker = v.moniker;
         out.commission = v.commission;
         out.minSelfDelegation = v.minSelfDelegation;
+    }
+
+    /// As x/staking's Validators query: `status` "" lists all, else a BondStatus name; paged by key or
+    /// offset, 100 to a page when no limit is given. The key is the list position to resume from.
+    function validators(string calldata status, PageRequest calldata pageRequest)
+        external
+        view
+        returns (Validator[] memory page, PageResponse memory pageResponse)
+    {
+        bytes32 wanted = keccak256(bytes(status));
+        uint256 limit = pageRequest.limit == 0 ? 100 : pageRequest.limit;
+        uint256 position = pageRequest.key.length > 0 ? abi.decode(pageRequest.key, (uint256)) : 0;
+        uint256 skip = pageRequest.key.length > 0 ? 0 : pageRequest.offset;
+        Validator[] memory found = new Validator[](limit);
+        uint256 count;
+        uint256 total;
+        for (; position < validatorList.length; position++) {
+            address operator = validatorList[position];
+            if (bytes(status).length > 0 && keccak256(bytes(_statusName(operator))) != wanted) continue;
+            total++;
+            if (skip > 0) {
+                skip--;
+                continue;
+            }
+            if (count == limit) {
+                if (!pageRequest.countTotal) break;
+                if (pageResponse.nextKey.length == 0) pageResponse.nextKey = abi.encode(position);
+                continue;
+            }
+            found[count++] = this.validator(operator);
+        }
+        if (count == limit && pageResponse.nextKey.length == 0 && position < validatorList.length) {
+            pageResponse.nextKey = abi.encode(position);
+        }
+        if (pageRequest.countTotal) pageResponse.total = uint64(total);
+        page = new Validator[](count);
+        for (uint256 i = 0; i < count; i++) page[i] = found[i];
     }
 
     function validatorAddresses() external view returns (address[] memory) {
@@ -165,7 +229,7 @@ contract StakingPrecompileDouble {
         view
         returns (uint256 delegationShares, uint256 balance)
     {
-        ValidatorState storage v = validators[validatorAddress];
+        ValidatorState storage v = validatorStates[validatorAddress];
         delegationShares = shares[validatorAddress][delegatorAddress];
         balance = v.shares == 0 ? 0 : (delegationShares * v.tokens) / v.shares;
     }
@@ -180,7 +244,7 @@ contract StakingPrecompileDouble {
     }
 
     function _bond(address delegatorAddress, address validatorAddress, uint256 amount) internal returns (uint256 issued) {
-        ValidatorState storage v = validators[validatorAddress];
+        ValidatorState storage v = validatorStates[validatorAddress];
         require(v.exists, "no validator");
         require(amount > 0, "zero amount");
         if (v.shares == 0) {
@@ -196,7 +260,7 @@ contract StakingPrecompileDouble {
 
     /// Removes `amount` tokens' worth of shares, rounding the shares up so no one can take more than they hold.
     function _unbond(address delegatorAddress, address validatorAddress, uint256 amount) internal {
-        ValidatorState storage v = validators[validatorAddress];
+        ValidatorState storage v = validatorStates[validatorAddress];
         require(v.exists && amount > 0, "bad unbond");
         uint256 held = shares[validatorAddress][delegatorAddress];
         uint256 balance = v.shares == 0 ? 0 : (held * v.tokens) / v.shares;
@@ -208,16 +272,7 @@ contract StakingPrecompileDouble {
         v.tokens -= amount;
     }
 
-    function _hex(address account) internal pure returns (string memory) {
-        bytes memory digits = "0123456789abcdef";
-        bytes memory out = new bytes(42);
-        out[0] = "0";
-        out[1] = "x";
-        uint160 value = uint160(account);
-        for (uint256 i = 41; i > 1; i--) {
-            out[i] = digits[value & 0xf];
-            value >>= 4;
-        }
-        return string(out);
+    function _statusName(address operator) internal view returns (string memory) {
+        return validatorStates[operator].jailed ? "BOND_STATUS_UNBONDING" : "BOND_STATUS_BONDED";
     }
 }

@@ -1,4 +1,5 @@
 import { type Address, parseEther } from "viem";
+import { valoperAddress } from "../../lib/operator";
 import { actor } from "../accounts";
 import type { Devnet } from "../devnet";
 import type { Random } from "../random";
@@ -31,6 +32,8 @@ export class StakingTraffic implements Traffic {
   readonly slashes: { validator: Address; amount: bigint; block: bigint }[] = [];
   private readonly lastReward = new Map<string, number>();
   private readonly accruedCommission = new Map<Address, bigint>();
+  /** Commission allocated in the block being built: withdrawable from the next block on. */
+  private readonly pendingCommission = new Map<Address, bigint>();
   private touched = new Set<string>();
   private counts = {
     delegations: 0,
@@ -88,6 +91,10 @@ export class StakingTraffic implements Traffic {
 
   async hour(index: number, activity: number) {
     this.touched.clear();
+    for (const [validator, commission] of this.pendingCommission) {
+      this.accruedCommission.set(validator, (this.accruedCommission.get(validator) ?? 0n) + commission);
+    }
+    this.pendingCommission.clear();
     const now = this.devnet.og.time;
     const nextBlock = (await this.devnet.og.blockNumber()) + 1n;
     if (index === this.slashHour) await this.slash(this.validators[1 % this.validators.length]!, 5n, nextBlock);
@@ -192,8 +199,10 @@ export class StakingTraffic implements Traffic {
     if (gross === 0n) return;
     const rate = this.commission.get(validator) ?? 0n;
     const commission = (gross * rate) / RATE_SCALE;
+    // One sender for both, so the allocation is mined before the withdrawal that takes from it.
+    await this.tx.accrueRewards(delegator, validator, gross - commission, commission);
     await this.tx.withdrawDelegatorRewards(delegator, validator, gross - commission);
-    this.accruedCommission.set(validator, (this.accruedCommission.get(validator) ?? 0n) + commission);
+    this.pendingCommission.set(validator, (this.pendingCommission.get(validator) ?? 0n) + commission);
     this.lastReward.set(key, now);
     this.touched.add(key);
     this.counts.rewardWithdrawals++;
@@ -202,7 +211,7 @@ export class StakingTraffic implements Traffic {
   private async withdrawCommission(validator: Address) {
     const accrued = this.accruedCommission.get(validator) ?? 0n;
     if (accrued === 0n) return;
-    await this.tx.withdrawCommission(validator, accrued);
+    await this.tx.withdrawCommission(validator, valoperAddress(validator));
     this.accruedCommission.set(validator, 0n);
     this.counts.commissionWithdrawals++;
   }

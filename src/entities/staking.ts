@@ -10,8 +10,11 @@ import {
   validator,
   validatorBlock,
   validatorSet,
+  validatorTopic,
 } from "ponder:schema";
 import { and, eq, lte, min } from "ponder";
+import { stakingAbi } from "../../abis/staking";
+import { commissionTopics, operatorFromView } from "../../lib/operator";
 import { subtractFloor } from "../../lib/staking";
 import { holderDelta } from "../../lib/supply";
 import { hourOf, SECONDS_PER_HOUR } from "../../lib/time";
@@ -56,12 +59,15 @@ export async function knownValidators(db: Db): Promise<Hex[]> {
 }
 
 /**
- * Validators created at genesis never emit CreateValidator: the first event naming one creates
- * its row, and reconciliation then adopts the chain's token figure.
+ * A validator's row, created the first time an event, or the staking precompile's list, names it.
+ * Reconciliation then adopts the chain's token figure.
  */
 export async function getOrCreateValidator(db: Db, address: Hex, event: At) {
   const existing = await db.find(validator, { address });
   if (existing) return existing;
+  for (const topic of commissionTopics(address)) {
+    await db.insert(validatorTopic).values({ topic, validator: address }).onConflictDoNothing();
+  }
   const totals = await getOrCreateTotals(db);
   await db.update(stakingTotals, { id: TOTALS_ID }).set({ validators: totals.validators + 1 });
   await db
@@ -88,7 +94,51 @@ export async function getOrCreateValidator(db: Db, address: Hex, event: At) {
     createdTimestamp: event.block.timestamp,
     lastReconciledBlock: null,
     lastReconciledTimestamp: null,
+    outstandingRewards: null,
+    accruedCommission: null,
   });
+}
+
+type Client = Context["client"];
+
+/**
+ * Every validator the staking precompile's paged `validators("", page)` view lists at the event's
+ * block. Validators from the chain's genesis file never emit CreateValidator, so this is how they
+ * become known.
+ */
+export async function discoverValidators(db: Db, client: Client, staking: Hex, event: At) {
+  let key: Hex = "0x";
+  do {
+    const answer = await client
+      .readContract({
+        abi: stakingAbi,
+        address: staking,
+        functionName: "validators",
+        args: ["", { key, offset: 0n, limit: 100n, countTotal: false, reverse: false }],
+        // No code there at this block (a devnet before its precompile is placed): nothing to list.
+        // Ponder would otherwise back off for a minute on the empty answer.
+        retryEmptyResponse: false,
+      })
+      .catch((error: Error) => {
+        if (/returned no data/.test(error.message)) return null;
+        throw error;
+      });
+    if (!answer) return;
+    const [page, response] = answer;
+    for (const listed of page) await getOrCreateValidator(db, operatorFromView(listed.operatorAddress), event);
+    key = response.nextKey;
+  } while (key !== "0x");
+}
+
+/**
+ * The validator a WithdrawValidatorCommission topic names. A validator not met yet is looked up in the
+ * chain's list at that block; null if no validator there is spelled so.
+ */
+export async function validatorNamedBy(db: Db, client: Client, staking: Hex | null, topic: Hex, event: At) {
+  const known = await db.find(validatorTopic, { topic });
+  if (known || !staking) return known?.validator ?? null;
+  await discoverValidators(db, client, staking, event);
+  return (await db.find(validatorTopic, { topic }))?.validator ?? null;
 }
 
 async function getOrCreateDelegator(db: Db, address: Hex, event: At) {
@@ -299,7 +349,7 @@ export async function recordNodeHour(db: Db, node: ValidatorState, flows: NodeFl
   const hour = hourOf(event.block.timestamp);
   const state = Object.fromEntries(
     Object.entries(node).map(([key, value]) => [key, typeof value === "bigint" ? value.toString() : value]),
-  ) as Record<string, string | number | boolean | null>;
+  ) as (typeof validatorBlock.$inferInsert)["state"];
   await db
     .insert(validatorBlock)
     .values({

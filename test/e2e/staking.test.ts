@@ -1,6 +1,6 @@
-import { type Address, parseAbi, parseEther } from "viem";
+import { type Address, encodeFunctionData, keccak256, parseAbi, parseAbiItem, parseEther, toBytes } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { actor, TREASURY } from "../../devnet/accounts";
+import { actor, DEPLOYER, TREASURY } from "../../devnet/accounts";
 import type { Devnet } from "../../devnet/devnet";
 import { Random } from "../../devnet/random";
 import { delegatorAccount, StakingTraffic } from "../../devnet/simulate/staking";
@@ -22,6 +22,15 @@ const tokenAbi = parseAbi([
   "function balanceOf(address) view returns (uint256)",
 ]);
 
+const walletAbi = parseAbi(["function execute(address target, bytes data) returns (bytes)"]);
+const commissionEvent = parseAbiItem("event WithdrawValidatorCommission(string indexed validatorAddress, uint256 commission)");
+
+/** Validators from the genesis file: bonded with no EVM log. One withdraws commission, one never does anything. */
+const GENESIS = actor("genesis-validator", 0);
+const GENESIS_QUIET = actor("genesis-validator", 1);
+/** Sends the transactions of a validator whose operator is a contract. */
+const WALLET_OWNER = actor("wallet-owner");
+
 const SEED = Number(process.env.STAKING_SEED ?? Date.now() % 1_000_000);
 const STEPS = 48;
 const STEP_SECONDS = 4 * 3600;
@@ -36,6 +45,45 @@ describe.each(backends)("staking on %s", (backend) => {
   let stack: Stack;
   let traffic: StakingTraffic;
   let earlyEntry: StakingTraffic["entries"][number];
+  /** A validator whose operator is an OperatorWallet contract. */
+  let wallet: Address;
+  /** Every validator on the chain: the simulator's, the genesis ones and the contract-operated one. */
+  let allValidators: Address[];
+
+  /** Genesis validators and a contract-operated validator, with commission allocated to both that withdraw. */
+  async function addOtherValidators(devnet: Devnet) {
+    const tx = stakingTx(devnet.og);
+    await tx.genesisValidator(GENESIS, "genesis-0", 10n ** 17n, parseEther("400000"));
+    await tx.genesisValidator(GENESIS_QUIET, "genesis-1", 5n * 10n ** 16n, parseEther("250000"));
+    wallet = await devnet.og.deploy(DEPLOYER, devnet.artifacts.OperatorWallet!);
+    const createValidator = encodeFunctionData({
+      abi: stakingDoubleAbi,
+      functionName: "createValidator",
+      args: ["contract-operated", 8n * 10n ** 16n, 0n, parseEther("300000")],
+    });
+    await devnet.og.write(WALLET_OWNER, wallet, walletAbi, "execute", [STAKING_PRECOMPILE, createValidator]);
+    await tx.accrueRewards(WALLET_OWNER, GENESIS, parseEther("70"), parseEther("7"));
+    await tx.accrueRewards(WALLET_OWNER, wallet, parseEther("50"), parseEther("5"));
+    // Not a reconciliation block, so the commission below is the first the indexer hears of GENESIS.
+    if (((await devnet.og.blockNumber()) + 1n) % BigInt(RECONCILE_EVERY_BLOCKS) === 0n) await devnet.og.mine();
+    await devnet.og.mine();
+    const valoperOf = (validator: Address) =>
+      devnet.og.client.readContract({
+        abi: distributionDoubleAbi,
+        address: DISTRIBUTION_PRECOMPILE,
+        functionName: "valoperOf",
+        args: [validator],
+      });
+    // Bech32 is case-insensitive: the genesis validator names itself in upper case.
+    await tx.withdrawCommission(GENESIS, (await valoperOf(GENESIS)).toUpperCase());
+    const withdraw = encodeFunctionData({
+      abi: distributionDoubleAbi,
+      functionName: "withdrawValidatorCommission",
+      args: [await valoperOf(wallet)],
+    });
+    await devnet.og.write(WALLET_OWNER, wallet, walletAbi, "execute", [DISTRIBUTION_PRECOMPILE, withdraw]);
+    await devnet.og.mine();
+  }
 
   /** Nine simulated days of random staking (more than the 7-day unbonding period), then one more block. */
   async function prepare(devnet: Devnet) {
@@ -46,6 +94,8 @@ describe.each(backends)("staking on %s", (backend) => {
     traffic = new StakingTraffic(devnet, new Random(SEED), 4, 30, SLASH_STEP);
     await traffic.setup();
     await devnet.og.mine();
+    await addOtherValidators(devnet);
+    allValidators = [...traffic.validators, GENESIS, GENESIS_QUIET, wallet];
     // One unbonding on the first day, so at least one entry has matured by the end.
     const early = { delegator: delegatorAccount(800), validator: traffic.validators[0]!, amount: parseEther("2500") };
     const tx = stakingTx(devnet.og);
@@ -87,9 +137,9 @@ describe.each(backends)("staking on %s", (backend) => {
   it("gives every validator the stake validator(address).tokens reports at the indexed block", async () => {
     const list = await api().json("/api/v1/staking/validators?limit=500");
     const block = BigInt(list.asOf.block);
-    expect(list.data).toHaveLength(traffic.validators.length);
+    expect(list.data).toHaveLength(allValidators.length);
     let total = 0n;
-    for (const address of traffic.validators) {
+    for (const address of allValidators) {
       const chain = await chainValidator(og(), address, block);
       const row = list.data.find((v: { address: string }) => v.address === address.toLowerCase());
       expect(row, address).toBeDefined();
@@ -101,7 +151,7 @@ describe.each(backends)("staking on %s", (backend) => {
     }
     const summary = await api().json("/api/v1/staking");
     expect(BigInt(summary.totalStaked)).toBe(total);
-    expect(summary.validators).toBe(traffic.validators.length);
+    expect(summary.validators).toBe(allValidators.length);
   });
 
   it("detects the slash with the amount the chain lost and marks the validator jailed", async () => {
@@ -192,7 +242,7 @@ describe.each(backends)("staking on %s", (backend) => {
     const ogBlock = BigInt(summary.asOf.opengradient.block);
     const baseBlock = BigInt(summary.asOf.base.block);
     let staked = 0n;
-    for (const address of traffic.validators) staked += (await chainValidator(og(), address, ogBlock)).tokens;
+    for (const address of allValidators) staked += (await chainValidator(og(), address, ogBlock)).tokens;
     const base = stack.devnet.base.client;
     const token = stack.devnet.token;
     const totalSupply = await base.readContract({ abi: tokenAbi, address: token, functionName: "totalSupply", blockNumber: baseBlock });
@@ -219,7 +269,7 @@ describe.each(backends)("staking on %s", (backend) => {
     const timestamp = Number((await og().client.getBlock({ blockNumber: block })).timestamp);
     const tokensAt = async (at: bigint) => {
       let sum = 0n;
-      for (const address of traffic.validators) sum += (await chainValidator(og(), address, at)).tokens;
+      for (const address of allValidators) sum += (await chainValidator(og(), address, at)).tokens;
       return sum;
     };
     const staked = await tokensAt(block);
@@ -241,7 +291,7 @@ describe.each(backends)("staking on %s", (backend) => {
 
     const validators = await api().json(`/api/v1/staking/validators?atBlock=${block}&limit=500`);
     expect(validators.asOf).toEqual({ block: Number(block), timestamp });
-    expect(validators.data).toHaveLength(traffic.validators.length);
+    expect(validators.data).toHaveLength(allValidators.length);
     for (const row of validators.data) {
       const chain = await chainValidator(og(), row.address, block);
       expect(BigInt(row.stake), row.address).toBe(chain.tokens);
@@ -254,7 +304,7 @@ describe.each(backends)("staking on %s", (backend) => {
 
   it("ranks nodes by the rewards the distribution double paid them", async () => {
     const board = await api().json("/api/v1/nodes/rewards?from=0&limit=200");
-    expect(board.data).toHaveLength(traffic.validators.length);
+    expect(board.data).toHaveLength(allValidators.length);
     const read = (functionName: "commissionWithdrawn" | "delegatorRewardsOf", address: Address) =>
       og().client.readContract({ abi: distributionDoubleAbi, address: DISTRIBUTION_PRECOMPILE, functionName, args: [address] });
     for (const row of board.data) {
@@ -267,7 +317,86 @@ describe.each(backends)("staking on %s", (backend) => {
     const totals = board.data.map((row: { total: string }) => BigInt(row.total));
     expect(totals).toEqual([...totals].sort((a, b) => (a > b ? -1 : a < b ? 1 : 0)));
     expect(totals[0]).toBeGreaterThan(0n);
-    expect(board.data.some((row: { apr30d: number | null }) => (row.apr30d ?? 0) > 0)).toBe(true);
+    expect(board.data.some((row: { withdrawnRewardYield30d: number | null }) => (row.withdrawnRewardYield30d ?? 0) > 0)).toBe(true);
+  });
+
+  it("lists genesis validators from the precompile's validators() view, with the stake validator() reports", async () => {
+    const list = await api().json("/api/v1/staking/validators?limit=500");
+    const block = BigInt(list.asOf.block);
+    for (const address of [GENESIS, GENESIS_QUIET]) {
+      const row = list.data.find((v: { address: string }) => v.address === address.toLowerCase());
+      expect(row, address).toBeDefined();
+      const chain = await chainValidator(og(), address, block);
+      expect(chain.tokens).toBeGreaterThan(0n);
+      expect(BigInt(row.stake)).toBe(chain.tokens);
+      expect(row.moniker).toBe(chain.description.moniker);
+    }
+  });
+
+  it("attributes commission by the log's valoper topic, never to the transaction's sender", async () => {
+    const read = (validator: Address) =>
+      og().client.readContract({
+        abi: distributionDoubleAbi,
+        address: DISTRIBUTION_PRECOMPILE,
+        functionName: "commissionWithdrawn",
+        args: [validator],
+      });
+    for (const validator of [GENESIS, wallet]) {
+      const node = await api().json(`/api/v1/nodes/${validator}`);
+      expect(BigInt(node.rewards.commission), validator).toBe(await read(validator));
+      expect(BigInt(node.rewards.commission)).toBeGreaterThan(0n);
+    }
+    // The wallet's commission was sent by its owner, which is no validator.
+    expect((await api().get(`/api/v1/nodes/${WALLET_OWNER}`)).status).toBe(404);
+    // Every commission log the chain holds is credited to some validator, in full.
+    const logs = await og().client.getLogs({ address: DISTRIBUTION_PRECOMPILE, event: commissionEvent, fromBlock: 0n, toBlock: "latest" });
+    const upper = keccak256(
+      toBytes(
+        (
+          await og().client.readContract({
+            abi: distributionDoubleAbi,
+            address: DISTRIBUTION_PRECOMPILE,
+            functionName: "valoperOf",
+            args: [GENESIS],
+          })
+        ).toUpperCase(),
+      ),
+    );
+    expect(logs.some((log) => log.topics[1] === upper)).toBe(true);
+    const board = await api().json("/api/v1/nodes/rewards?from=0&limit=200");
+    const credited = board.data.reduce((sum: bigint, row: { commission: string }) => sum + BigInt(row.commission), 0n);
+    expect(credited).toBe(logs.reduce((sum, log) => sum + log.args.commission!, 0n));
+  });
+
+  it("reports each node's accrued rewards as the distribution precompile's views give them at the reconciliation block", async () => {
+    let nonEmpty = 0;
+    for (const validator of allValidators) {
+      const node = await api().json(`/api/v1/nodes/${validator}`);
+      const block = BigInt(node.rewards.accrued.block);
+      const valoper = await og().client.readContract({
+        abi: distributionDoubleAbi,
+        address: DISTRIBUTION_PRECOMPILE,
+        functionName: "valoperOf",
+        args: [validator],
+      });
+      for (const [field, functionName] of [
+        ["outstandingRewards", "validatorOutstandingRewards"],
+        ["commission", "validatorCommission"],
+      ] as const) {
+        const coins = await og().client.readContract({
+          abi: distributionDoubleAbi,
+          address: DISTRIBUTION_PRECOMPILE,
+          functionName,
+          args: [valoper],
+          blockNumber: block,
+        });
+        expect(node.rewards.accrued[field], `${validator} ${field}`).toEqual(
+          coins.map((coin) => ({ denom: coin.denom, amount: (coin.amount / 10n ** BigInt(coin.precision)).toString() })),
+        );
+        if (coins.length > 0) nonEmpty++;
+      }
+    }
+    expect(nonEmpty).toBeGreaterThan(0);
   });
 
   it("walks every validator with cursor pagination in stake order, as JSON and CSV", async () => {
@@ -280,14 +409,14 @@ describe.each(backends)("staking on %s", (backend) => {
       seen.push(...page.data);
       cursor = page.nextCursor;
     } while (cursor);
-    expect(seen.map((v) => v.address).sort()).toEqual(traffic.validators.map((v) => v.toLowerCase()).sort());
+    expect(seen.map((v) => v.address).sort()).toEqual(allValidators.map((v) => v.toLowerCase()).sort());
     const stakes = seen.map((v) => BigInt(v.stake));
     expect(stakes).toEqual([...stakes].sort((a, b) => (a > b ? -1 : a < b ? 1 : 0)));
 
     const csv = await (await api().get("/api/v1/staking/validators?format=csv")).text();
     const lines = csv.trim().split("\n");
     expect(lines[0]!.split(",")).toContain("stake");
-    expect(lines).toHaveLength(traffic.validators.length + 1);
+    expect(lines).toHaveLength(allValidators.length + 1);
     const history = await api().get("/api/v1/staking/history?interval=day&format=csv");
     expect(history.headers.get("content-type")).toContain("text/csv");
   });

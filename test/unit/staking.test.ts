@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
   annualisedRate,
-  aprWindow,
   averageStake,
   bondStatusName,
   isUnbonding,
@@ -9,6 +8,7 @@ import {
   scaleDelegation,
   stakingRatios,
   subtractFloor,
+  trailingWindow,
   unexplainedLoss,
 } from "../../lib/staking";
 
@@ -73,8 +73,8 @@ describe("APR", () => {
 
   it("shortens the window to the node's lifetime", () => {
     const to = 100 * 86_400;
-    expect(aprWindow(to, 0)).toEqual({ from: 70 * 86_400, to, seconds: 30 * 86_400 });
-    expect(aprWindow(to, 95 * 86_400)).toEqual({ from: 95 * 86_400, to, seconds: 5 * 86_400 });
+    expect(trailingWindow(to, 0)).toEqual({ from: 70 * 86_400, to, seconds: 30 * 86_400 });
+    expect(trailingWindow(to, 95 * 86_400)).toEqual({ from: 95 * 86_400, to, seconds: 5 * 86_400 });
   });
 });
 

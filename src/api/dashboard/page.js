@@ -206,12 +206,12 @@ async function render() {
   csvLinks("verification", [["verification history", `/verification/history?${range}`]]);
 
   document.querySelector("#rewards .table").innerHTML = `<table>
-    <tr><th>#</th><th>node</th><th>stake</th><th>commission</th><th>delegator rewards</th><th>total</th><th>APR (30d)</th></tr>
+    <tr><th>#</th><th>node</th><th>stake</th><th>commission</th><th>delegator rewards</th><th>total</th><th title="rewards withdrawn in 30 days / average stake, annualised; claims excluded">withdrawn yield (30d)</th></tr>
     ${rewards.data
       .map(
         (n) => `<tr><td>${n.rank}</td><td>${n.moniker ?? ""} <code>${n.address.slice(0, 10)}…</code>${n.jailed ? " (jailed)" : ""}</td>
         <td>${compact(opg(n.stake))}</td><td>${compact(opg(n.commission))}</td><td>${compact(opg(n.delegatorRewards))}</td>
-        <td>${compact(opg(n.total))}</td><td>${percent(n.apr30d)}</td></tr>`,
+        <td>${compact(opg(n.total))}</td><td>${percent(n.withdrawnRewardYield30d)}</td></tr>`,
       )
       .join("")}</table>`;
   csvLinks("rewards", [["reward leaderboard", "/nodes/rewards?limit=10"]]);

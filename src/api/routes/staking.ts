@@ -6,7 +6,7 @@ import { isAddress } from "viem";
 import { z } from "zod";
 import { appConfig } from "../../../lib/env";
 import { lastClosedSecond } from "../../../lib/fees";
-import { APR_WINDOW_SECONDS, annualisedRate, aprWindow, averageStake, isUnbonding, stakingRatios } from "../../../lib/staking";
+import { annualisedRate, averageStake, isUnbonding, stakingRatios, TRAILING_WINDOW_SECONDS, trailingWindow } from "../../../lib/staking";
 import { OPG_DECIMALS } from "../../../lib/supply";
 import { hourOf } from "../../../lib/time";
 import { asOfParams, type BlockRef, resolveAsOf } from "../asof";
@@ -260,7 +260,7 @@ staking.get("/staking/validators", async (c: ApiContext) => {
 });
 
 /** A validator row back from its snapshot, where bigints were kept as decimal strings. */
-function fromSnapshot(state: Record<string, string | number | boolean | null>): ValidatorRow {
+function fromSnapshot(state: (typeof validatorBlock.$inferSelect)["state"]): ValidatorRow {
   const row = { ...state } as Record<string, unknown>;
   for (const key of BIGINT_COLUMNS) if (typeof row[key] === "string") row[key] = BigInt(row[key] as string);
   return row as ValidatorRow;
@@ -304,17 +304,25 @@ function pageInMemory(
   return start.slice(0, limit);
 }
 
-type Apr = { apr: number | null; rewards: string; averageStake: string; windowStart: number; windowEnd: number };
+type Yield = {
+  withdrawnRewardYield: number | null;
+  withdrawnRewards: string;
+  averageStake: string;
+  windowStart: number;
+  windowEnd: number;
+};
 
 /**
- * Trailing APR of each node as of `to`: rewards withdrawn in the window (commission plus what its
- * delegators withdrew) over the node's time-weighted average stake, annualised (lib/staking.ts).
+ * Each node's trailing withdrawn-reward yield as of `to`: rewards withdrawn from it in the window
+ * (commission plus WithdrawDelegatorReward) over its time-weighted average stake, annualised
+ * (lib/staking.ts). ClaimRewards spans all of a delegator's validators without saying how much came
+ * from each, and accrued rewards are not withdrawn yet, so this is a lower bound of the reward rate.
  */
 async function trailingAprs(nodes: { address: `0x${string}`; createdTimestamp: bigint }[], to: number) {
-  const result = new Map<string, Apr>();
+  const result = new Map<string, Yield>();
   if (nodes.length === 0) return result;
   const addresses = nodes.map((node) => node.address);
-  const firstHour = hourOf(to - APR_WINDOW_SECONDS);
+  const firstHour = hourOf(to - TRAILING_WINDOW_SECONDS);
   const lastHour = hourOf(to);
   const [buckets, openings] = await Promise.all([
     db
@@ -335,14 +343,14 @@ async function trailingAprs(nodes: { address: `0x${string}`; createdTimestamp: b
   ]);
   const opening = new Map(openings.map((row) => [row.validator, row.stake]));
   for (const node of nodes) {
-    const window = aprWindow(to, Number(node.createdTimestamp));
+    const window = trailingWindow(to, Number(node.createdTimestamp));
     const fromHour = hourOf(window.from);
     const own = buckets.filter((b) => b.validator === node.address && b.hour >= fromHour);
     const rewards = own.reduce((sum, b) => sum + b.commission + b.delegatorRewards, 0n);
     const average = averageStake(own, opening.get(node.address) ?? 0n, fromHour, lastHour);
     result.set(node.address, {
-      apr: annualisedRate(rewards, average, window.seconds),
-      rewards: rewards.toString(),
+      withdrawnRewardYield: annualisedRate(rewards, average, window.seconds),
+      withdrawnRewards: rewards.toString(),
       averageStake: average.toString(),
       windowStart: window.from,
       windowEnd: window.to,
@@ -362,9 +370,10 @@ endpoint({
   path: "/nodes/rewards",
   response: nodeRewardsResponse,
   tag: "staking",
-  summary: "Node reward leaderboard: commission, delegator rewards and total in the range, trailing 30-day APR",
+  summary: "Node reward leaderboard: commission, delegator rewards and total in the range, trailing 30-day withdrawn-reward yield",
   description:
-    "APR = rewards in the window / time-weighted average stake in the window x 365 days / window length, " +
+    "withdrawnRewardYield30d = rewards withdrawn from the node in the window (commission + WithdrawDelegatorReward; " +
+    "ClaimRewards names no validator and is left out) / time-weighted average stake in the window x 365 days / window length, " +
     "window = the 30 days before `to` (or since the node was created).",
   query: rangeQuery,
   csv: true,
@@ -372,7 +381,7 @@ endpoint({
 staking.get("/nodes/rewards", async (c: ApiContext) => {
   const query = parseQuery(c, rangeQuery);
   const to = query.to ?? latestStakingTime(c);
-  const from = query.from ?? Math.max(0, to - APR_WINDOW_SECONDS);
+  const from = query.from ?? Math.max(0, to - TRAILING_WINDOW_SECONDS);
   if (from > to) throw badRequest(`from (${from}) is after to (${to})`, "invalid_range");
 
   const earned = db
@@ -414,12 +423,12 @@ staking.get("/nodes/rewards", async (c: ApiContext) => {
     delegatorRewards: row.delegatorRewards,
     total: row.total,
     poolDeposits: row.poolDeposits,
-    apr30d: aprs.get(row.address)?.apr ?? null,
+    withdrawnRewardYield30d: aprs.get(row.address)?.withdrawnRewardYield ?? null,
   }));
   return listResponse(c, query.format, data, {
     from,
     to,
-    aprWindowDays: APR_WINDOW_SECONDS / 86_400,
+    yieldWindowDays: TRAILING_WINDOW_SECONDS / 86_400,
     decimals: OPG_DECIMALS,
     asOf: c.var.asOf[stakingChain],
   });
@@ -438,7 +447,7 @@ endpoint({
   path: "/nodes/:address",
   response: nodeResponse,
   tag: "staking",
-  summary: "One validator: stake, delegators, rewards and trailing APR, slashes, rewards series",
+  summary: "One validator: stake, delegators, rewards withdrawn and accrued, trailing withdrawn-reward yield, slashes, rewards series",
   description: "?format=csv answers the rewards series alone.",
   params: { address: "the validator's 0x address" },
   query: nodeQuery,
@@ -503,6 +512,14 @@ staking.get("/nodes/:address", async (c: ApiContext) => {
       total: (node.commissionWithdrawn + node.delegatorRewards).toString(),
       poolDeposits: node.poolDeposits.toString(),
       trailing30d: aprs.get(address) ?? null,
+      accrued:
+        node.outstandingRewards === null || node.lastReconciledBlock === null
+          ? null
+          : {
+              outstandingRewards: node.outstandingRewards ?? [],
+              commission: node.accruedCommission ?? [],
+              block: Number(node.lastReconciledBlock),
+            },
     },
     delegations: delegations?.map((d) => ({ delegator: d.delegator, amount: d.amount.toString() })) ?? null,
     slashes: slashes.map((s) => ({

@@ -95,10 +95,16 @@ export const nodeRewardsResponse = listResponse(
     delegatorRewards: amount,
     total: amount,
     poolDeposits: amount,
-    apr30d: z.number().nullable(),
+    withdrawnRewardYield30d: z
+      .number()
+      .nullable()
+      .describe("annualised: rewards withdrawn from the node in the trailing window / its average stake; ClaimRewards excluded"),
   },
-  { from: unixSeconds, to: unixSeconds, aprWindowDays: z.number(), decimals, asOf: position },
+  { from: unixSeconds, to: unixSeconds, yieldWindowDays: z.number(), decimals, asOf: position },
 );
+
+/** Whole base units per denom, from the distribution precompile's DecCoin views. */
+const coins = z.array(z.object({ denom: z.string(), amount }).strict());
 
 export const nodeResponse = z
   .object({
@@ -111,14 +117,23 @@ export const nodeResponse = z
         poolDeposits: amount,
         trailing30d: z
           .object({
-            apr: z.number().nullable(),
-            rewards: amount,
+            withdrawnRewardYield: z.number().nullable(),
+            withdrawnRewards: amount,
             averageStake: amount,
             windowStart: unixSeconds,
             windowEnd: unixSeconds,
           })
           .strict()
           .nullable(),
+        accrued: z
+          .object({
+            outstandingRewards: coins.describe("validatorOutstandingRewards: rewards allocated to the node and not withdrawn"),
+            commission: coins.describe("validatorCommission: the part of them that is its commission"),
+            block: z.number().int().describe("the reconciliation block the distribution precompile was read at"),
+          })
+          .strict()
+          .nullable()
+          .describe("null until the first reconciliation, or without a distribution source on the staking chain"),
       })
       .strict(),
     /** Null with at=/atBlock=: delegations keep no history. */
