@@ -334,8 +334,12 @@ describe.each(backends)("x402 fees on %s", (backend) => {
     });
   }
 
-  it("summarises, with at=, the whole hours closed by then and nothing mined later", async () => {
-    const paidBlock = sent[Math.floor(sent.length / 2)]!;
+  it("summarises, with at=, the hours up to that block, its own hour counted only up to the block", async () => {
+    const hourOf = (t: number) => Math.floor(t / HOUR);
+    // A payment with another one later in the same hour: the old answer (whole closed hours) differs here.
+    const paidBlock = sent.find(
+      (p) => p.payer !== null && sent.some((q) => hourOf(q.timestamp) === hourOf(p.timestamp) && q.timestamp > p.timestamp + 1),
+    )!;
     const T = paidBlock.timestamp + 1;
     const summary = await stack.indexer.json(`/api/v1/fees/summary?window=24h&at=${T}`);
     const block = await stack.devnet.base.client.getBlock({ blockNumber: BigInt(summary.asOf.block) });
@@ -344,13 +348,30 @@ describe.each(backends)("x402 fees on %s", (backend) => {
     const next = await stack.devnet.base.client.getBlock({ blockNumber: block.number + 1n });
     expect(Number(next.timestamp)).toBeGreaterThan(T);
 
-    const to = Math.floor((T + 1) / HOUR) * HOUR - 1;
-    expect([summary.from, summary.to]).toEqual([to - 24 * HOUR + 1, to]);
-    const paid = sent.filter((p) => p.timestamp >= summary.from && p.timestamp <= to);
+    const hour = hourOf(summary.asOf.timestamp);
+    expect([summary.from, summary.to]).toEqual([(hour - 23) * HOUR, (hour + 1) * HOUR - 1]);
+    const inWindow = sent.filter((p) => p.timestamp >= summary.from && p.timestamp <= summary.asOf.timestamp);
+    const paid = inWindow.filter((p) => p.payer !== null);
+    expect(paid.length).toBeGreaterThan(0);
     expect(summary.count).toBe(paid.length);
     expect(summary.volume).toBe(paid.reduce((sum, p) => sum + p.amount, 0n).toString());
     expect(summary.uniquePayers).toBe(new Set(paid.map((p) => p.payer)).size);
-    expect(sent.some((p) => p.timestamp > T)).toBe(true);
+    expect(summary.anomalies).toBe(inWindow.length - paid.length);
+    expect(summary.otherTokenSettlements).toBe(others.filter((t) => t >= summary.from && t <= summary.asOf.timestamp).length);
+    expect(sent.some((p) => p.timestamp > summary.asOf.timestamp && hourOf(p.timestamp) === hour)).toBe(true);
+    // The window before is whole hours, as live.
+    const before = sent.filter((p) => p.payer !== null && hourOf(p.timestamp) >= hour - 47 && hourOf(p.timestamp) <= hour - 24);
+    expect(summary.previous.count).toBe(before.length);
+  });
+
+  it("counts, as of a block, the other-token settlements mined by then in that block's hour", async () => {
+    const block = (await stack.devnet.base.client.getTransactionReceipt({ hash: otherTokenHash })).blockNumber;
+    const at = await stack.indexer.json(`/api/v1/fees/summary?window=24h&atBlock=${block - 1n}`);
+    const atSettlement = await stack.indexer.json(`/api/v1/fees/summary?window=24h&atBlock=${block}`);
+    const counted = (upTo: number, from: number) => others.filter((t) => t >= from && t <= upTo).length;
+    expect(at.otherTokenSettlements).toBe(counted(at.asOf.timestamp, at.from));
+    expect(atSettlement.otherTokenSettlements).toBe(counted(atSettlement.asOf.timestamp, atSettlement.from));
+    expect(atSettlement.otherTokenSettlements).toBeGreaterThan(at.otherTokenSettlements);
   });
 
   it("ranks payers by volume over all time and within a range of hours, and lists payees", async () => {

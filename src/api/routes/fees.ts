@@ -1,5 +1,5 @@
 import { db } from "ponder:api";
-import { feeHourly, feePayee, feePayer, feePayerHour, feePayerPeriod, feePeriod } from "ponder:schema";
+import { feeHourly, feeOtherTokenBlock, feePayee, feePayer, feePayerHour, feePayerPeriod, feePayment, feePeriod } from "ponder:schema";
 import { Hono } from "hono";
 import { and, desc, eq, gte, inArray, lte, sql } from "ponder";
 import { z } from "zod";
@@ -9,7 +9,6 @@ import {
   FEE_WINDOWS,
   type FeeWindow,
   type HourRange,
-  lastClosedSecond,
   opgShare,
   rangeSeconds,
   splitIntoDays,
@@ -17,8 +16,8 @@ import {
   type WindowTotals,
 } from "../../../lib/fees";
 import { OPG_DECIMALS } from "../../../lib/supply";
-import { hourOf, type Interval, periodStart } from "../../../lib/time";
-import { asOfParams, resolveAsOf } from "../asof";
+import { hourOf, type Interval, periodStart, SECONDS_PER_HOUR } from "../../../lib/time";
+import { asOfParams, type BlockRef, resolveAsOf } from "../asof";
 import {
   type ApiContext,
   type AsOf,
@@ -42,29 +41,60 @@ const text = (value: bigint | null) => (value === null ? null : value.toString()
 
 type Totals = WindowTotals & { anomalies: number; otherTokenSettlements: number };
 
-async function windowTotals(range: HourRange): Promise<Totals> {
-  const [buckets, payers] = await Promise.all([
+/**
+ * A window's totals from the hourly buckets. With `upTo`, the window's last hour is the one that
+ * block is in and still open: it is counted from the payments themselves, only those mined by then.
+ */
+async function windowTotals(range: HourRange, upTo?: BlockRef): Promise<Totals> {
+  const partial = upTo && hourOf(upTo.timestamp) === range.toHour ? { hour: range.toHour, block: BigInt(upTo.block) } : null;
+  const closed = partial ? { ...range, toHour: range.toHour - 1 } : range;
+  const [buckets, open, payers] = await Promise.all([
     db.execute(
       sql`select coalesce(sum(${feeHourly.volume}), 0)::text as volume, coalesce(sum(${feeHourly.count}), 0)::int as count,
                  coalesce(sum(${feeHourly.anomalies}), 0)::int as anomalies,
                  coalesce(sum(${feeHourly.otherTokenSettlements}), 0)::int as other
-          from ${feeHourly} where ${feeHourly.id} between ${range.fromHour} and ${range.toHour}`,
+          from ${feeHourly} where ${feeHourly.id} between ${closed.fromHour} and ${closed.toHour}`,
     ),
-    distinctPayers(range),
+    partial ? openHourTotals(partial.hour, partial.block) : null,
+    distinctPayers(closed, partial),
   ]);
   const row = buckets.rows[0] as { volume: string; count: number | string; anomalies: number | string; other: number | string };
   return {
-    volume: BigInt(row.volume),
-    count: Number(row.count),
-    anomalies: Number(row.anomalies),
-    otherTokenSettlements: Number(row.other),
+    volume: BigInt(row.volume) + (open?.volume ?? 0n),
+    count: Number(row.count) + (open?.count ?? 0),
+    anomalies: Number(row.anomalies) + (open?.anomalies ?? 0),
+    otherTokenSettlements: Number(row.other) + (open?.other ?? 0),
     uniquePayers: payers,
   };
 }
 
-/** Exact distinct payers over a run of hours: payer-day rows for its whole days, payer-hour rows for the rest. */
-async function distinctPayers(range: HourRange): Promise<number> {
-  const { days, hours } = splitIntoDays(range);
+/** What the hourly bucket of `hour` held after `block`: its payments (the same rule as the bucket's) and other-token settlements. */
+async function openHourTotals(hour: number, block: bigint) {
+  const [start, end] = [BigInt(hour * SECONDS_PER_HOUR), BigInt((hour + 1) * SECONDS_PER_HOUR)];
+  const paid = sql`not ${feePayment.anomaly} and ${feePayment.payer} is not null and ${feePayment.payee} is not null`;
+  const [payments, others] = await Promise.all([
+    db.execute(
+      sql`select coalesce(sum(${feePayment.amount}) filter (where ${paid}), 0)::text as volume,
+                 (count(*) filter (where ${paid}))::int as count, (count(*) filter (where not (${paid})))::int as anomalies
+          from ${feePayment}
+          where ${feePayment.timestamp} >= ${start} and ${feePayment.timestamp} < ${end} and ${feePayment.blockNumber} <= ${block}`,
+    ),
+    db.execute(
+      sql`select coalesce(sum(${feeOtherTokenBlock.settlements}), 0)::int as other from ${feeOtherTokenBlock}
+          where ${feeOtherTokenBlock.id} <= ${block} and ${feeOtherTokenBlock.timestamp} >= ${start} and ${feeOtherTokenBlock.timestamp} < ${end}`,
+    ),
+  ]);
+  const row = payments.rows[0] as { volume: string; count: number | string; anomalies: number | string };
+  const other = Number((others.rows[0] as { other: number | string }).other);
+  return { volume: BigInt(row.volume), count: Number(row.count), anomalies: Number(row.anomalies), other };
+}
+
+/**
+ * Exact distinct payers over a run of hours: payer-day rows for its whole days, payer-hour rows for
+ * the rest, and with `open` the payers of that hour's payments mined by its block.
+ */
+async function distinctPayers(range: HourRange, open: { hour: number; block: bigint } | null): Promise<number> {
+  const { days, hours } = range.fromHour <= range.toHour ? splitIntoDays(range) : { days: null, hours: [] };
   const parts = hours.map(
     (part) => sql`select ${feePayerHour.payer} as payer from ${feePayerHour}
                   where ${feePayerHour.hour} between ${part.fromHour} and ${part.toHour}`,
@@ -75,6 +105,15 @@ async function distinctPayers(range: HourRange): Promise<number> {
           where ${feePayerPeriod.interval} = 'day' and ${feePayerPeriod.start} between ${BigInt(days.fromStart)} and ${BigInt(days.toStart)}`,
     );
   }
+  if (open) {
+    parts.push(
+      sql`select ${feePayment.payer} as payer from ${feePayment}
+          where ${feePayment.timestamp} >= ${BigInt(open.hour * SECONDS_PER_HOUR)} and ${feePayment.timestamp} < ${BigInt((open.hour + 1) * SECONDS_PER_HOUR)}
+            and ${feePayment.blockNumber} <= ${open.block}
+            and not ${feePayment.anomaly} and ${feePayment.payer} is not null and ${feePayment.payee} is not null`,
+    );
+  }
+  if (parts.length === 0) return 0;
   const result = await db.execute(sql`select count(distinct payer)::int as payers from (${sql.join(parts, sql` union all `)}) as presence`);
   return Number((result.rows[0] as { payers: number | string }).payers);
 }
@@ -104,9 +143,8 @@ endpoint({
   tag: "fees",
   summary: "Fee volume, payments, unique payers and average payment over a window, with the change against the window before",
   description:
-    "The window is the last 24, 168 or 720 whole hours ending with the hour of the latest indexed Base block. " +
-    "With at= or atBlock=, the windows end with the last hour that had closed by that block (the hour still open then is left out, " +
-    "so nothing later than the block is counted); asOf names the block. " +
+    "The window is the last 24, 168 or 720 hours ending with the hour of the latest indexed Base block, that hour counted up to the block. " +
+    "With at= or atBlock=, the same as it stood at that block: the hour the block is in counts only what was mined by it; asOf names the block. " +
     "change.*.delta is current minus previous; change.*.ratio is delta / previous as a fraction, null when previous is zero.",
   query: summaryQuery,
 });
@@ -114,9 +152,8 @@ fees.get("/fees/summary", async (c: ApiContext) => {
   const query = parseQuery(c, summaryQuery);
   const asOf = await resolveAsOf(c, "base", query);
   const historical = query.at !== undefined || query.atBlock !== undefined;
-  const end = historical ? lastClosedSecond(asOf.timestamp) : asOf.timestamp;
-  const { current, previous } = summaryWindows(end, query.window);
-  const [now, before] = await Promise.all([windowTotals(current), windowTotals(previous)]);
+  const { current, previous } = summaryWindows(asOf.timestamp, query.window);
+  const [now, before] = await Promise.all([windowTotals(current, historical ? asOf : undefined), windowTotals(previous)]);
   return c.json({
     window: query.window,
     ...windowBody(current, now),
