@@ -141,6 +141,7 @@ export const individualSettlement = onchainTable(
     inputIdx: index().on(table.inputHash),
     outputIdx: index().on(table.outputHash),
     teeIdx: index().on(table.teeId, table.blockNumber),
+    timestampIdx: index().on(table.timestamp),
   }),
 );
 
@@ -159,6 +160,7 @@ export const batchSettlement = onchainTable(
   }),
   (table) => ({
     rootIdx: index().on(table.merkleRoot),
+    timestampIdx: index().on(table.timestamp),
   }),
 );
 

@@ -321,6 +321,53 @@ describe.each(backends)("verification on %s", (backend) => {
     expect(wide.lag.p95).toBe(lagPercentile(histogram(wideLags), 95));
   });
 
+  it("counts, as of a block inside an hour, only the settlements mined by that block", async () => {
+    og.setTime((hourOf(og.time) + 1) * HOUR + 120);
+    const blocks = [];
+    for (const [count, batchSize] of [
+      [5, 40],
+      [7, 25],
+    ] as const) {
+      for (const teeId of [TEE_A, TEE_B, TEE_C]) await contracts.heartbeat(teeId, og.time - 5);
+      for (let n = 0; n < count; n++) await settle(TEE_A, random.int(1, 90));
+      await batch(batchSize);
+      blocks.push(await mine());
+      og.setTime(og.time + 600);
+    }
+    await stack.sync();
+    const [first] = blocks;
+    expect(hourOf(first!.timestamp)).toBe(hourOf(blocks[1]!.timestamp));
+
+    const byBlock = await api(`/verification/status?window=24h&atBlock=${first!.number}`);
+    expect(await api(`/verification/status?window=24h&at=${first!.timestamp + 1}`)).toEqual(byBlock);
+    expect(byBlock.asOf).toEqual({ block: Number(first!.number), timestamp: first!.timestamp });
+    const { firstHour, lastHour } = windowHours({ name: "24h" }, first!.timestamp);
+    const counted = (timestamp: number) => hourOf(timestamp) >= firstHour && hourOf(timestamp) <= lastHour && timestamp <= first!.timestamp;
+    const settled = sent.filter((s) => counted(s.blockTimestamp));
+    const batched = batches.filter((b) => counted(b.blockTimestamp));
+    const lags = settled.map((s) => s.blockTimestamp - s.inferenceTimestamp);
+    const batchedInferences = batched.reduce((sum, b) => sum + b.size, 0);
+    expect(byBlock.inferences).toEqual({
+      verified: settled.length,
+      unregisteredVerified: settled.filter((s) => s.teeId === TEE_X).length,
+      batched: batchedInferences,
+      batches: batched.length,
+      total: settled.length + batchedInferences,
+      verifiedShare: settled.length / (settled.length + batchedInferences),
+    });
+    expect(byBlock.lag).toEqual({
+      unit: "seconds",
+      settlements: settled.length,
+      p50: lagPercentile(histogram(lags), 50),
+      p95: lagPercentile(histogram(lags), 95),
+      mean: lags.reduce((a, b) => a + b, 0) / lags.length,
+      max: Math.max(...lags),
+    });
+    // The block after it, in the same hour, is counted by the live answer.
+    const live = await api("/verification/status?window=24h");
+    expect(live.inferences.verified).toBe(byBlock.inferences.verified + 7);
+  });
+
   it("serves the hourly history of what was settled, as JSON and CSV", async () => {
     const from = hourOf(sent[0]!.blockTimestamp) * HOUR;
     const to = sent.at(-1)!.blockTimestamp;

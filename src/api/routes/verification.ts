@@ -1,5 +1,6 @@
 import { db } from "ponder:api";
 import {
+  batchSettlement,
   heartbeat,
   individualSettlement,
   teeEvent,
@@ -12,7 +13,7 @@ import { Hono } from "hono";
 import { and, asc, desc, eq, gte, lte, or, sql } from "ponder";
 import { z } from "zod";
 import { appConfig } from "../../../lib/env";
-import { SECONDS_PER_HOUR } from "../../../lib/time";
+import { hourOf, SECONDS_PER_HOUR } from "../../../lib/time";
 import { type LagBin, lagPercentile, splitWindow, TEE_STATES, WINDOWS, type WindowName, windowHours } from "../../../lib/verification";
 import { asOfParams, resolveAsOf } from "../asof";
 import {
@@ -114,6 +115,42 @@ function resolveWindow(query: z.infer<typeof statusQuery>, latest: number) {
   return { name: null, ...hours };
 }
 
+/** What the hourly buckets of `hour` held after `block`, from the settlement rows (by their timestamp index, within the hour). */
+async function openHourSettlements(hour: number, block: bigint) {
+  const [start, end] = [BigInt(hour * SECONDS_PER_HOUR), BigInt((hour + 1) * SECONDS_PER_HOUR)];
+  const inHour = (table: typeof individualSettlement | typeof batchSettlement) =>
+    and(gte(table.timestamp, start), sql`${table.timestamp} < ${end}`, lte(table.blockNumber, block));
+  const [[individual], [batches], bins] = await Promise.all([
+    db
+      .select({
+        verified: sql<string>`count(*)`,
+        unregisteredVerified: sql<string>`count(*) filter (where not ${individualSettlement.teeRegistered})`,
+        lagSum: sql<string>`coalesce(sum(${individualSettlement.lagSeconds}), 0)`,
+        lagMax: sql<string | null>`max(${individualSettlement.lagSeconds})`,
+      })
+      .from(individualSettlement)
+      .where(inHour(individualSettlement)),
+    db
+      .select({ batches: sql<string>`count(*)`, batched: sql<string>`coalesce(sum(${batchSettlement.batchSize}), 0)` })
+      .from(batchSettlement)
+      .where(inHour(batchSettlement)),
+    db
+      .select({ lag: individualSettlement.lagSeconds, count: sql<string>`count(*)` })
+      .from(individualSettlement)
+      .where(inHour(individualSettlement))
+      .groupBy(individualSettlement.lagSeconds),
+  ]);
+  return {
+    verified: Number(individual?.verified ?? 0),
+    unregisteredVerified: Number(individual?.unregisteredVerified ?? 0),
+    lagSum: Number(individual?.lagSum ?? 0),
+    lagMax: individual?.lagMax ?? null,
+    batches: Number(batches?.batches ?? 0),
+    batched: Number(batches?.batched ?? 0),
+    bins: bins.map((bin) => ({ lag: Number(bin.lag), count: Number(bin.count) })),
+  };
+}
+
 /** The lag histogram of a window: daily cells for its whole days, hourly cells for the hours at its edges. */
 async function lagHistogram(firstHour: number, lastHour: number): Promise<LagBin[]> {
   const { days, hours } = splitWindow(firstHour, lastHour);
@@ -152,7 +189,14 @@ verification.get("/verification/status", async (c: ApiContext) => {
   const position = await positionOf(c, query);
   const asOfQuery = query.at !== undefined || query.atBlock !== undefined;
   const window = resolveWindow(query, asOfQuery && position ? position.timestamp : settlementNow(c.var.asOf));
-  const [tees, [totals], lagBins] = await Promise.all([
+  // As of a block, the hour it is in is still open: counted from the settlements mined by then.
+  const settlementAt = asOfQuery ? (settlementChain === registryChain ? position : await resolveAsOf(c, settlementChain, query)) : null;
+  const openHour =
+    settlementAt && hourOf(settlementAt.timestamp) === window.lastHour
+      ? { hour: window.lastHour, block: BigInt(settlementAt.block) }
+      : null;
+  const closedLastHour = openHour ? window.lastHour - 1 : window.lastHour;
+  const [tees, [hourly], lagBins, open] = await Promise.all([
     position ? teesAt(position) : noTees(),
     db
       .select({
@@ -164,15 +208,24 @@ verification.get("/verification/status", async (c: ApiContext) => {
         lagMax: sql<string | null>`max(${verificationHourly.lagMax})`,
       })
       .from(verificationHourly)
-      .where(and(gte(verificationHourly.id, window.firstHour), lte(verificationHourly.id, window.lastHour))),
-    lagHistogram(window.firstHour, window.lastHour),
+      .where(and(gte(verificationHourly.id, window.firstHour), lte(verificationHourly.id, closedLastHour))),
+    closedLastHour < window.firstHour ? [] : lagHistogram(window.firstHour, closedLastHour),
+    openHour ? openHourSettlements(openHour.hour, openHour.block) : null,
   ]);
+  const totals = {
+    verified: Number(hourly?.verified ?? 0) + (open?.verified ?? 0),
+    unregisteredVerified: Number(hourly?.unregisteredVerified ?? 0) + (open?.unregisteredVerified ?? 0),
+    batches: Number(hourly?.batches ?? 0) + (open?.batches ?? 0),
+    batched: Number(hourly?.batched ?? 0) + (open?.batched ?? 0),
+    lagSum: Number(hourly?.lagSum ?? 0) + (open?.lagSum ?? 0),
+    lagMax: [hourly?.lagMax, open?.lagMax].filter((lag) => lag !== null && lag !== undefined).map(Number),
+  };
+  const bins = [...lagBins, ...(open?.bins ?? [])];
 
   const byState = Object.fromEntries(TEE_STATES.map((state) => [state, 0])) as Record<(typeof TEE_STATES)[number], number>;
   for (const tee of tees) byState[tee.state]++;
 
-  const verified = Number(totals?.verified ?? 0);
-  const batched = Number(totals?.batched ?? 0);
+  const { verified, batched } = totals;
   return c.json({
     tees: { ...byState, total: tees.length },
     heartbeatMaxAgeSeconds: appConfig.teeHeartbeatMaxAgeSeconds ?? "registry",
@@ -184,19 +237,19 @@ verification.get("/verification/status", async (c: ApiContext) => {
     },
     inferences: {
       verified,
-      unregisteredVerified: Number(totals?.unregisteredVerified ?? 0),
+      unregisteredVerified: totals.unregisteredVerified,
       batched,
-      batches: Number(totals?.batches ?? 0),
+      batches: totals.batches,
       total: verified + batched,
       verifiedShare: verified + batched > 0 ? verified / (verified + batched) : null,
     },
     lag: {
       unit: "seconds",
       settlements: verified,
-      p50: lagPercentile(lagBins, 50),
-      p95: lagPercentile(lagBins, 95),
-      mean: verified > 0 ? Number(totals!.lagSum) / verified : null,
-      max: totals?.lagMax === null || totals?.lagMax === undefined ? null : Number(totals.lagMax),
+      p50: lagPercentile(bins, 50),
+      p95: lagPercentile(bins, 95),
+      mean: verified > 0 ? totals.lagSum / verified : null,
+      max: totals.lagMax.length > 0 ? Math.max(...totals.lagMax) : null,
     },
     asOf: position,
   });
