@@ -178,7 +178,7 @@ export interface paths {
         };
         /**
          * Fee volume, payments, unique payers and average payment over a window, with the change against the window before
-         * @description The window is the last 24, 168 or 720 whole hours ending with the hour of the latest indexed Base block. With at= or atBlock=, the windows end with the last hour that had closed by that block (the hour still open then is left out, so nothing later than the block is counted); asOf names the block. change.*.delta is current minus previous; change.*.ratio is delta / previous as a fraction, null when previous is zero.
+         * @description The window is the last 24, 168 or 720 hours ending with the hour of the latest indexed Base block, that hour counted up to the block. With at= or atBlock=, the same as it stood at that block: the hour the block is in counts only what was mined by it; asOf names the block. change.*.delta is current minus previous; change.*.ratio is delta / previous as a fraction, null when previous is zero.
          */
         get: {
             parameters: {
