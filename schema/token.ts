@@ -28,6 +28,14 @@ export const transfer = onchainTable(
     timestamp: t.bigint().notNull(),
     transactionHash: t.hex().notNull(),
     logIndex: t.integer().notNull(),
+    /**
+     * Each side's balance and transfer count right after this transfer; null on the zero address's
+     * side, whose balance is not kept. An account's balance as of a block is its latest transfer's.
+     */
+    fromBalance: t.bigint(),
+    fromTransferCount: t.integer(),
+    toBalance: t.bigint(),
+    toTransferCount: t.integer(),
   }),
   (table) => ({
     // An account's newest transfers, one backward walk per side (src/api/queries/token.ts).
@@ -96,22 +104,3 @@ export const supplyBlock = onchainTable("supply_block", (t) => ({
   holders: t.integer().notNull(),
   transferCount: t.integer().notNull(),
 }));
-
-/**
- * An account's balance after each block in which it sent or received OPG; id is `${address}:${block}`.
- * Past balances, and circulating supply under any list of non-circulating accounts, are read from here.
- */
-export const balanceBlock = onchainTable(
-  "balance_block",
-  (t) => ({
-    id: t.text().primaryKey(),
-    address: t.hex().notNull(),
-    blockNumber: t.bigint().notNull(),
-    timestamp: t.bigint().notNull(),
-    balance: t.bigint().notNull(),
-    transferCount: t.integer().notNull(),
-  }),
-  (table) => ({
-    addressBlockIdx: index().on(table.address, table.blockNumber),
-  }),
-);

@@ -11,6 +11,20 @@ ponder.on("OPGToken:Transfer", async ({ event, context }) => {
   const { from, to, value } = event.args;
   const db = context.db;
 
+  const supply = await getOrCreateSupply(db);
+  // Mint and burn are decided by the zero address alone: a zero-value mint must not touch 0x0's balance.
+  const mint = isMint(from);
+  const burn = isBurn(to);
+  const minted = mint ? value : 0n;
+  const burned = burn ? value : 0n;
+  let holders = supply.holders;
+
+  const sender = mint ? null : await changeBalance(db, from, -value, event);
+  if (sender) holders += holderDelta(sender.before, sender.after);
+  const receiver = burn ? null : await changeBalance(db, to, value, event);
+  if (receiver) holders += holderDelta(receiver.before, receiver.after);
+
+  // Each side's balance after the transfer rides on its row: as-of balances need no table of their own.
   await db.insert(transfer).values({
     id: event.id,
     from,
@@ -20,24 +34,11 @@ ponder.on("OPGToken:Transfer", async ({ event, context }) => {
     timestamp: event.block.timestamp,
     transactionHash: event.transaction.hash,
     logIndex: event.log.logIndex,
+    fromBalance: sender?.after ?? null,
+    fromTransferCount: sender?.transferCount ?? null,
+    toBalance: receiver?.after ?? null,
+    toTransferCount: receiver?.transferCount ?? null,
   });
-
-  const supply = await getOrCreateSupply(db);
-  // Mint and burn are decided by the zero address alone: a zero-value mint must not touch 0x0's balance.
-  const mint = isMint(from);
-  const burn = isBurn(to);
-  const minted = mint ? value : 0n;
-  const burned = burn ? value : 0n;
-  let holders = supply.holders;
-
-  if (!mint) {
-    const { before, after } = await changeBalance(db, from, -value, event);
-    holders += holderDelta(before, after);
-  }
-  if (!burn) {
-    const { before, after } = await changeBalance(db, to, value, event);
-    holders += holderDelta(before, after);
-  }
 
   const updated = await db.update(tokenSupply, { id: SUPPLY_ID }).set({
     minted: supply.minted + minted,

@@ -1,22 +1,13 @@
 import { db } from "ponder:api";
-import { balanceBlock, supplyBlock } from "ponder:schema";
-import { and, desc, eq, inArray, lte } from "ponder";
+import { supplyBlock, transfer } from "ponder:schema";
+import { and, asc, desc, inArray, lte, or } from "ponder";
 import { appConfig } from "../../lib/env";
 import { circulatingSupply } from "../../lib/supply";
+import { balanceAt } from "./queries/token";
 
 /** Reads of the supply after a given block; circulating supply applies today's non-circulating list. */
 
 const EMPTY = { minted: 0n, burned: 0n, totalSupply: 0n, holders: 0, transferCount: 0 };
-
-export async function balanceAt(address: `0x${string}`, block: number) {
-  const [row] = await db
-    .select()
-    .from(balanceBlock)
-    .where(and(eq(balanceBlock.address, address), lte(balanceBlock.blockNumber, BigInt(block))))
-    .orderBy(desc(balanceBlock.blockNumber))
-    .limit(1);
-  return row ?? null;
-}
 
 export async function supplyAt(block: number) {
   const [[row], accounts] = await Promise.all([
@@ -30,7 +21,7 @@ export async function supplyAt(block: number) {
       appConfig.nonCirculating.map(async ({ label, address }) => ({
         label,
         address,
-        balance: (await balanceAt(address, block))?.balance ?? 0n,
+        balance: (await balanceAt(db, address, block))?.balance ?? 0n,
       })),
     ),
   ]);
@@ -52,16 +43,25 @@ export async function nonCirculatingAtCloses(closes: number[], headBlock: number
   const addresses = appConfig.nonCirculating.map((entry) => entry.address);
   if (addresses.length === 0 || closes.length === 0) return closes.map(() => 0n);
   const rows = await db
-    .select({ address: balanceBlock.address, timestamp: balanceBlock.timestamp, balance: balanceBlock.balance })
-    .from(balanceBlock)
-    .where(and(inArray(balanceBlock.address, addresses), lte(balanceBlock.blockNumber, BigInt(headBlock))))
-    .orderBy(balanceBlock.blockNumber);
+    .select({
+      from: transfer.from,
+      to: transfer.to,
+      timestamp: transfer.timestamp,
+      fromBalance: transfer.fromBalance,
+      toBalance: transfer.toBalance,
+    })
+    .from(transfer)
+    .where(and(or(inArray(transfer.from, addresses), inArray(transfer.to, addresses)), lte(transfer.blockNumber, BigInt(headBlock))))
+    .orderBy(asc(transfer.blockNumber), asc(transfer.logIndex));
+  const listed = new Set(addresses.map((address) => address.toLowerCase()));
   const balances = new Map<string, bigint>();
   let next = 0;
   return closes.map((close) => {
     while (next < rows.length && Number(rows[next]!.timestamp) <= close) {
-      balances.set(rows[next]!.address.toLowerCase(), rows[next]!.balance);
-      next++;
+      const row = rows[next++]!;
+      // The sending side first: in a transfer to itself the receiving side is applied last.
+      if (listed.has(row.from.toLowerCase()) && row.fromBalance !== null) balances.set(row.from.toLowerCase(), row.fromBalance);
+      if (listed.has(row.to.toLowerCase()) && row.toBalance !== null) balances.set(row.to.toLowerCase(), row.toBalance);
     }
     return [...balances.values()].reduce((sum, balance) => sum + balance, 0n);
   });

@@ -1,5 +1,5 @@
 import type { Context } from "ponder:registry";
-import { account, balanceBlock, supplyBlock, tokenDaily, tokenHourly, tokenSupply } from "ponder:schema";
+import { account, supplyBlock, tokenDaily, tokenHourly, tokenSupply } from "ponder:schema";
 import { dayOf, hourOf, SECONDS_PER_DAY, SECONDS_PER_HOUR } from "../../lib/time";
 
 type Db = Context["db"];
@@ -24,8 +24,9 @@ export async function getOrCreateSupply(db: Db) {
 }
 
 /**
- * Applies a signed balance change; returns the balance before and after. One upsert instead of a
- * find and a write: the conflict callback sees the existing row, which is where `before` comes from.
+ * Applies a signed balance change; returns the balance before and after, and the transfer count after.
+ * One upsert instead of a find and a write: the conflict callback sees the existing row, which is
+ * where `before` comes from.
  */
 export async function changeBalance(db: Db, address: `0x${string}`, delta: bigint, event: At) {
   let before = 0n;
@@ -49,18 +50,7 @@ export async function changeBalance(db: Db, address: `0x${string}`, delta: bigin
         lastTimestamp: event.block.timestamp,
       };
     });
-  await db
-    .insert(balanceBlock)
-    .values({
-      id: `${address.toLowerCase()}:${event.block.number}`,
-      address,
-      blockNumber: event.block.number,
-      timestamp: event.block.timestamp,
-      balance: row.balance,
-      transferCount: row.transferCount,
-    })
-    .onConflictDoUpdate({ balance: row.balance, transferCount: row.transferCount });
-  return { before, after: row.balance };
+  return { before, after: row.balance, transferCount: row.transferCount };
 }
 
 type SupplyState = typeof tokenSupply.$inferSelect;

@@ -79,7 +79,11 @@ describe.each(backends)("as-of answers and settings on %s", (backend) => {
 
     devnet.base.setTime((Math.floor(devnet.base.time / HOUR) + 1) * HOUR + 100);
     await write(holder(2), "transfer", [holder(3), parseEther("10")]);
+    // A transfer to itself, then one out in the same block: its balance after the block is the second's.
+    await write(holder(4), "transfer", [holder(4), parseEther("7")]);
+    await write(holder(4), "transfer", [holder(5), parseEther("2")]);
     blockX = await devnet.base.mine();
+    await write(holder(5), "transfer", [holder(5), parseEther("1")]);
     devnet.base.advance(20);
     blockE = await devnet.base.mine();
     devnet.base.advance(40);
@@ -121,8 +125,10 @@ describe.each(backends)("as-of answers and settings on %s", (backend) => {
       const supply = await indexer.json(`/api/v1/supply?atBlock=${block.number}`);
       expect(supply.asOf).toEqual({ block: Number(block.number), timestamp: await chainTimestamp(block.number) });
       expect(supply.totalSupply).toBe((await read("totalSupply", [], block.number)).toString());
-      const account = await indexer.json(`/api/v1/accounts/${TREASURY}?atBlock=${block.number}`);
-      expect(account.balance).toBe((await read("balanceOf", [TREASURY], block.number)).toString());
+      for (const address of [TREASURY, holder(4), holder(5)]) {
+        const account = await indexer.json(`/api/v1/accounts/${address}?atBlock=${block.number}`);
+        expect(account.balance, address).toBe((await read("balanceOf", [address], block.number)).toString());
+      }
     }
     const head = await devnet.base.blockNumber();
     expect((await indexer.get(`/api/v1/supply?atBlock=${head + 100n}`)).status).toBe(404);

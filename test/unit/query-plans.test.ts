@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDatabase } from "../../devnet/indexer";
 import { backends } from "../../devnet/stack";
 import { account, transfer } from "../../schema/token";
-import { type ReadDb, recentTransfers, topHolders, transfersOnSide } from "../../src/api/queries/token";
+import { firstTransfer, type ReadDb, recentTransfers, topHolders, transfersOnSide } from "../../src/api/queries/token";
 
 /** The table and its declared indexes, as Ponder creates them once the backfill is done. */
 function ddl(table: PgTable): string[] {
@@ -99,6 +99,22 @@ describe.each(backends)("query plans at scale on %s", (backend) => {
       expect(scan["Node Type"]).toBe("Index Scan");
       expect(scan["Actual Rows"]).toBeLessThanOrEqual(25);
     }
+  });
+
+  it("reads an account's balance as of a block as one-row walks of the same indexes", async () => {
+    for (const side of ["from", "to"] as const) {
+      const plan = await explain(transfersOnSide(fixture.db, side, HOT, 1, 1000));
+      expect(plan.map((n) => n["Node Type"])).not.toContain("Sort");
+      const scan = plan.find((n) => n["Relation Name"] === "transfer")!;
+      expect(scan["Node Type"]).toBe("Index Scan");
+      expect(scan["Actual Rows"]).toBeLessThanOrEqual(1);
+    }
+    const first = await firstTransfer(fixture.db, HOT);
+    const [expected] = await fixture.query<{ id: string }>(
+      `select id from transfer where "from" = $1 or "to" = $1 order by block_number, log_index limit 1`,
+      [HOT],
+    );
+    expect(first?.id).toBe(expected!.id);
   });
 
   it("merges the two walks into the account's newest transfers", async () => {

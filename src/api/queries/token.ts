@@ -1,5 +1,5 @@
 import type { PgDatabase } from "drizzle-orm/pg-core";
-import { and, desc, eq, gt, lte } from "ponder";
+import { and, asc, desc, eq, gt, lte } from "ponder";
 import { account, transfer } from "../../../schema/token";
 
 /** Any drizzle database over this schema: the API's read-only one, or a plain PGlite in the query-plan test. */
@@ -37,6 +37,30 @@ export async function recentTransfers(db: ReadDb, address: `0x${string}`, limit:
   ]);
   const byId = new Map([...sent, ...received].map((row) => [row.id, row]));
   return [...byId.values()].sort(newestFirst).slice(0, limit);
+}
+
+/** An account's first transfer: one forward walk per side. */
+export async function firstTransfer(db: ReadDb, address: `0x${string}`): Promise<Transfer | null> {
+  const side = (name: "from" | "to") =>
+    db.select().from(transfer).where(eq(transfer[name], address)).orderBy(asc(transfer.blockNumber), asc(transfer.logIndex)).limit(1);
+  const [[sent], [received]] = await Promise.all([side("from"), side("to")]);
+  if (!sent || !received) return sent ?? received ?? null;
+  return newestFirst(sent, received) < 0 ? received : sent;
+}
+
+/**
+ * An account's balance and transfer count after `block`: what its latest transfer by then left on its
+ * side. In a transfer to itself the receiving side is applied last. Null for an account with no
+ * transfer by then, and for the zero address, whose balance is not kept.
+ */
+export async function balanceAt(db: ReadDb, address: `0x${string}`, block: number) {
+  const [latest] = await recentTransfers(db, address, 1, block);
+  if (!latest) return null;
+  const received = latest.to.toLowerCase() === address;
+  const balance = received ? latest.toBalance : latest.fromBalance;
+  const transferCount = received ? latest.toTransferCount : latest.fromTransferCount;
+  if (balance === null || transferCount === null) return null;
+  return { balance, transferCount, blockNumber: latest.blockNumber, timestamp: latest.timestamp };
 }
 
 /** The largest balances: a backward walk of the (balance, address) index, ties broken by address. */

@@ -1,7 +1,6 @@
 import { db } from "ponder:api";
-import { balanceBlock, tokenDaily, tokenHourly } from "ponder:schema";
+import { tokenDaily, tokenHourly } from "ponder:schema";
 import { Hono } from "hono";
-import { eq } from "ponder";
 import { z } from "zod";
 import { appConfig } from "../../../lib/env";
 import { formatUnits, OPG_DECIMALS, OPG_MAX_SUPPLY } from "../../../lib/supply";
@@ -20,10 +19,10 @@ import {
   seriesRange,
 } from "../http";
 import { endpoint } from "../openapi";
-import { recentTransfers, topHolders } from "../queries/token";
+import { balanceAt, firstTransfer, recentTransfers, topHolders } from "../queries/token";
 import { rollupHourly } from "../rollup";
 import { accountResponse, supplyHistoryResponse, supplyResponse, topHoldersResponse } from "../schemas/token";
-import { balanceAt, nonCirculatingAtCloses, supplyAt } from "../supply";
+import { nonCirculatingAtCloses, supplyAt } from "../supply";
 
 export const token = new Hono<{ Variables: { asOf: import("../http").AsOf } }>();
 
@@ -160,10 +159,7 @@ token.get("/accounts/:address", async (c: ApiContext) => {
   const address = parseAddressParam(c.req.param("address") ?? "");
   const query = parseQuery(c, accountQuery);
   const asOf = await resolveAsOf(c, "base", query);
-  const [[first], last] = await Promise.all([
-    db.select().from(balanceBlock).where(eq(balanceBlock.address, address)).orderBy(balanceBlock.blockNumber).limit(1),
-    balanceAt(address, asOf.block),
-  ]);
+  const [first, last] = await Promise.all([firstTransfer(db, address), balanceAt(db, address, asOf.block)]);
   if (!first || !last) throw notFound(`no transfers of OPG to or from ${address} had been indexed by block ${asOf.block}`);
   const recent = await recentTransfers(db, address, query.limit, asOf.block);
   const label = appConfig.nonCirculating.find((entry) => entry.address === address)?.label ?? null;
