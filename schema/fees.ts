@@ -49,20 +49,6 @@ export const feeHourly = onchainTable("fee_hourly", (t) => ({
 }));
 
 /**
- * Settlements in other tokens per block, beside the hourly counter, so a summary as of a block inside
- * an hour counts exactly those mined by then; id is the block number.
- */
-export const feeOtherTokenBlock = onchainTable(
-  "fee_other_token_block",
-  (t) => ({
-    id: t.bigint().primaryKey(),
-    timestamp: t.bigint().notNull(),
-    settlements: t.integer().notNull(),
-  }),
-  (table) => ({ timestampIdx: index().on(table.timestamp) }),
-);
-
-/**
  * Which payers paid in which hour: distinct payers over any run of hours are counted exactly from
  * here, at a cost of payer-hours rather than payments. id is `${hour}:${payer}`.
  */

@@ -27,9 +27,7 @@ async function blockTimestamp(chain: ChainName, number: number): Promise<number>
   if (known !== undefined) return known;
   let block: { timestamp: bigint };
   try {
-    block = await (publicClients as Record<string, (typeof publicClients)[keyof typeof publicClients]>)[chain]!.getBlock({
-      blockNumber: BigInt(number),
-    });
+    block = await chainClient(chain).getBlock({ blockNumber: BigInt(number) });
   } catch {
     throw new ApiError(503, "rpc_unavailable", `could not read block ${number} of ${chain} from its RPC`);
   }
@@ -58,6 +56,16 @@ async function lastBlockAtOrBefore(chain: ChainName, at: number, head: BlockRef)
   }
   return low;
 }
+
+/** The first block with timestamp >= `time`, up to the block `upTo` (which must be at or after it). */
+export async function firstBlockFrom(chain: ChainName, time: number, upTo: BlockRef): Promise<number> {
+  if ((await blockTimestamp(chain, 0)) >= time) return 0;
+  return (await lastBlockAtOrBefore(chain, time - 1, upTo)).block + 1;
+}
+
+/** The RPC client Ponder's API offers for a chain. */
+export const chainClient = (chain: ChainName) =>
+  (publicClients as Record<string, (typeof publicClients)[keyof typeof publicClients]>)[chain]!;
 
 /**
  * The block an answer describes: the indexed head when neither parameter is given, else the block

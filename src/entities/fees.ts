@@ -1,15 +1,5 @@
 import type { Context } from "ponder:registry";
-import {
-  feeHourly,
-  feeOtherTokenBlock,
-  feePayee,
-  feePayer,
-  feePayerHour,
-  feePayerPeriod,
-  feePayment,
-  feePeriod,
-  unclaimedFeeTransfers,
-} from "ponder:schema";
+import { feeHourly, feePayee, feePayer, feePayerHour, feePayerPeriod, feePayment, feePeriod, unclaimedFeeTransfers } from "ponder:schema";
 import {
   claimTransfer,
   EMPTY_BUCKET,
@@ -59,16 +49,9 @@ export async function claimTransferForSettlement(db: Db, transactionHash: Hex) {
   return { claimed, opgInTransaction };
 }
 
-/**
- * A settlement in another token, as most mainnet settlements are: an upsert of its hour's counter and
- * one of its block's (for as-of answers inside an hour), and nothing else.
- */
+/** A settlement in another token: one upsert of its hour's counter, nothing else, as most mainnet settlements are. */
 export async function countOtherTokenSettlement(db: Db, event: At) {
   const hour = hourOf(event.block.timestamp);
-  await db
-    .insert(feeOtherTokenBlock)
-    .values({ id: event.block.number, timestamp: event.block.timestamp, settlements: 1 })
-    .onConflictDoUpdate((row) => ({ settlements: row.settlements + 1 }));
   await db
     .insert(feeHourly)
     .values({

@@ -1,8 +1,10 @@
 import { db } from "ponder:api";
-import { feeHourly, feeOtherTokenBlock, feePayee, feePayer, feePayerHour, feePayerPeriod, feePayment, feePeriod } from "ponder:schema";
+import { feeHourly, feePayee, feePayer, feePayerHour, feePayerPeriod, feePayment, feePeriod } from "ponder:schema";
 import { Hono } from "hono";
 import { and, desc, eq, gte, inArray, lte, sql } from "ponder";
 import { z } from "zod";
+import { x402ProxyAbi } from "../../../abis/x402Proxy";
+import { appConfig } from "../../../lib/env";
 import {
   averageAmount,
   compareWindows,
@@ -17,9 +19,10 @@ import {
 } from "../../../lib/fees";
 import { OPG_DECIMALS } from "../../../lib/supply";
 import { hourOf, type Interval, periodStart, SECONDS_PER_HOUR } from "../../../lib/time";
-import { asOfParams, type BlockRef, resolveAsOf } from "../asof";
+import { asOfParams, type BlockRef, chainClient, firstBlockFrom, resolveAsOf } from "../asof";
 import {
   type ApiContext,
+  ApiError,
   type AsOf,
   badRequest,
   formatParam,
@@ -46,7 +49,7 @@ type Totals = WindowTotals & { anomalies: number; otherTokenSettlements: number 
  * block is in and still open: it is counted from the payments themselves, only those mined by then.
  */
 async function windowTotals(range: HourRange, upTo?: BlockRef): Promise<Totals> {
-  const partial = upTo && hourOf(upTo.timestamp) === range.toHour ? { hour: range.toHour, block: BigInt(upTo.block) } : null;
+  const partial = upTo && hourOf(upTo.timestamp) === range.toHour ? { hour: range.toHour, block: BigInt(upTo.block), upTo } : null;
   const closed = partial ? { ...range, toHour: range.toHour - 1 } : range;
   const [buckets, open, payers] = await Promise.all([
     db.execute(
@@ -55,7 +58,7 @@ async function windowTotals(range: HourRange, upTo?: BlockRef): Promise<Totals> 
                  coalesce(sum(${feeHourly.otherTokenSettlements}), 0)::int as other
           from ${feeHourly} where ${feeHourly.id} between ${closed.fromHour} and ${closed.toHour}`,
     ),
-    partial ? openHourTotals(partial.hour, partial.block) : null,
+    partial ? openHourTotals(partial.hour, partial.upTo) : null,
     distinctPayers(closed, partial),
   ]);
   const row = buckets.rows[0] as { volume: string; count: number | string; anomalies: number | string; other: number | string };
@@ -68,25 +71,48 @@ async function windowTotals(range: HourRange, upTo?: BlockRef): Promise<Totals> 
   };
 }
 
-/** What the hourly bucket of `hour` held after `block`: its payments (the same rule as the bucket's) and other-token settlements. */
-async function openHourTotals(hour: number, block: bigint) {
+/**
+ * What the hourly bucket of `hour` held after block `upTo`: its payments by the bucket's own rule, from
+ * the payment rows. Other-token settlements keep no row (each costs one counter upsert), so they are
+ * the proxies' settlement logs in the hour's blocks up to `upTo`, read from the chain, less the
+ * settlements that became payment rows.
+ */
+async function openHourTotals(hour: number, upTo: BlockRef) {
   const [start, end] = [BigInt(hour * SECONDS_PER_HOUR), BigInt((hour + 1) * SECONDS_PER_HOUR)];
+  const block = BigInt(upTo.block);
   const paid = sql`not ${feePayment.anomaly} and ${feePayment.payer} is not null and ${feePayment.payee} is not null`;
-  const [payments, others] = await Promise.all([
+  const [payments, settlements] = await Promise.all([
     db.execute(
       sql`select coalesce(sum(${feePayment.amount}) filter (where ${paid}), 0)::text as volume,
                  (count(*) filter (where ${paid}))::int as count, (count(*) filter (where not (${paid})))::int as anomalies
           from ${feePayment}
           where ${feePayment.timestamp} >= ${start} and ${feePayment.timestamp} < ${end} and ${feePayment.blockNumber} <= ${block}`,
     ),
-    db.execute(
-      sql`select coalesce(sum(${feeOtherTokenBlock.settlements}), 0)::int as other from ${feeOtherTokenBlock}
-          where ${feeOtherTokenBlock.id} <= ${block} and ${feeOtherTokenBlock.timestamp} >= ${start} and ${feeOtherTokenBlock.timestamp} < ${end}`,
-    ),
+    settlementLogs(hour, upTo),
   ]);
   const row = payments.rows[0] as { volume: string; count: number | string; anomalies: number | string };
-  const other = Number((others.rows[0] as { other: number | string }).other);
-  return { volume: BigInt(row.volume), count: Number(row.count), anomalies: Number(row.anomalies), other };
+  const [count, anomalies] = [Number(row.count), Number(row.anomalies)];
+  return { volume: BigInt(row.volume), count, anomalies, other: settlements - count - anomalies };
+}
+
+/** How many settlement events the proxies emitted from the first block of `hour` (or their start block) to `upTo`. */
+async function settlementLogs(hour: number, upTo: BlockRef): Promise<number> {
+  const x402 = appConfig.x402;
+  if (!x402) return 0;
+  try {
+    const fromBlock = Math.max(await firstBlockFrom(x402.chain, hour * SECONDS_PER_HOUR, upTo), x402.startBlock);
+    if (fromBlock > upTo.block) return 0;
+    const logs = await chainClient(x402.chain).getLogs({
+      address: x402.proxies.map((proxy) => proxy.address),
+      events: x402ProxyAbi,
+      fromBlock: BigInt(fromBlock),
+      toBlock: BigInt(upTo.block),
+    });
+    return logs.length;
+  } catch (error) {
+    if (error instanceof ApiError) throw error;
+    throw new ApiError(503, "rpc_unavailable", `could not read the proxies' settlement logs from the ${x402.chain} RPC`);
+  }
 }
 
 /**
