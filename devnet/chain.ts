@@ -62,7 +62,8 @@ export class DevChain {
     this.now = genesisTimestamp;
   }
 
-  static async start(chainId: number, genesisTimestamp: number): Promise<DevChain> {
+  /** `loadState`: a state file as `anvil --dump-state` writes it (JSON), loaded at start. */
+  static async start(chainId: number, genesisTimestamp: number, options: { loadState?: string } = {}): Promise<DevChain> {
     const port = await freePort();
     const child = track(
       spawn(
@@ -90,6 +91,7 @@ export class DevChain {
           "--gas-price",
           "0",
           "--silent",
+          ...(options.loadState ? ["--load-state", options.loadState] : []),
         ],
         { stdio: ["ignore", "ignore", "pipe"] },
       ),

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { gunzipSync } from "node:zlib";
 import { type Address, encodeFunctionData } from "viem";
 import { DEPLOYER, TREASURY } from "../../devnet/accounts";
 import { DevChain } from "../../devnet/chain";
@@ -35,11 +36,25 @@ export type ChainMeta = {
 
 const holderAddress = (index: number) => `0x${(0x100000 + index).toString(16).padStart(40, "0")}` as Address;
 
-/** The chain is cached per event count and per contract source: a changed BenchToken builds anew. */
+/** The chain is cached per event count and per contract source: a changed token or double builds anew. */
 function cacheDirectory(events: number) {
-  const source = readFileSync(path.join(projectRoot, "devnet/contracts/BenchToken.sol"), "utf8");
-  const key = createHash("sha256").update(source).digest("hex").slice(0, 10);
+  const contracts = path.join(projectRoot, "devnet/contracts");
+  const hash = createHash("sha256");
+  for (const file of readdirSync(contracts).sort()) hash.update(file).update(readFileSync(path.join(contracts, file)));
+  const key = hash.digest("hex").slice(0, 10);
   return path.join(projectRoot, ".bench", `chain-${events}-${key}`);
+}
+
+/** The JSON `--load-state` reads, from the gzipped hex that anvil_dumpState returned (written once). */
+function stateFile(directory: string, chain: "base" | "og") {
+  const json = path.join(directory, `${chain}.state.json`);
+  if (!existsSync(json)) {
+    const dumped = readFileSync(path.join(directory, `${chain}.state`), "utf8")
+      .trim()
+      .replace(/^"?0x|"$/g, "");
+    writeFileSync(json, gunzipSync(Buffer.from(dumped, "hex")));
+  }
+  return json;
 }
 
 /** JSON-RPC without viem's 10 MB response cap: a dumped state runs to hundreds of megabytes. */
@@ -71,9 +86,11 @@ export async function benchChain(events: number, log: (message: string) => void)
   if (existsSync(metaFile)) {
     const meta = JSON.parse(readFileSync(metaFile, "utf8")) as ChainMeta;
     log(`loading the ${events}-event chain from ${path.relative(projectRoot, directory)}`);
-    const [base, og] = await Promise.all([DevChain.start(8453, meta.genesisTimestamp), DevChain.start(10740, meta.genesisTimestamp)]);
-    await rawRpc(base.url, "anvil_loadState", [readFileSync(path.join(directory, "base.state"), "utf8")]);
-    await rawRpc(og.url, "anvil_loadState", [readFileSync(path.join(directory, "og.state"), "utf8")]);
+    // Loaded at start from a file: anvil refuses an anvil_loadState request over its 2 MB body limit.
+    const [base, og] = await Promise.all([
+      DevChain.start(8453, meta.genesisTimestamp, { loadState: stateFile(directory, "base") }),
+      DevChain.start(10740, meta.genesisTimestamp, { loadState: stateFile(directory, "og") }),
+    ]);
     return { base, og, meta, env: withUrls(meta.env, base, og), stop: () => Promise.all([base.stop(), og.stop()]).then(() => {}) };
   }
 
