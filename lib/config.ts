@@ -170,8 +170,15 @@ function parseProxies(env: Env): X402Proxy[] {
   }));
 }
 
+export const MIN_POLLING_INTERVAL_MS = 100;
+
 export function resolveConfig(env: Env = process.env): AppConfig {
   const pollingIntervalMs = parsePositiveInt(env, "RPC_POLLING_INTERVAL_MS", 1000);
+  // Each poll waits for the previous one (patches/ponder), so a short interval cannot flood the
+  // request queue; below 100 ms it would only keep the provider busy answering "no new block".
+  if (pollingIntervalMs < MIN_POLLING_INTERVAL_MS) {
+    throw new ConfigError("RPC_POLLING_INTERVAL_MS", `must be at least ${MIN_POLLING_INTERVAL_MS}`, String(pollingIntervalMs));
+  }
   const chains = {
     base: {
       id: CHAIN_IDS.base,

@@ -99,7 +99,7 @@ describe.each(backends)("reliability on %s", (backend) => {
     restarted = await Indexer.start(devnet.env, database);
 
     // An indexer that reads Base through an RPC failing one request in five.
-    flaky = await startFlakyRpc(devnet.base.url, 5);
+    flaky = await startFlakyRpc(devnet.base.url, { failEvery: 5 });
     flakyIndexer = await Indexer.start(
       { ...devnet.env, PONDER_RPC_URL_8453: flaky.url },
       backend === "postgres" ? { postgresUrl: process.env.DATABASE_URL } : {},

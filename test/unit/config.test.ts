@@ -34,6 +34,13 @@ describe("resolveConfig", () => {
     expect(config.port).toBe(42069);
   });
 
+  it("refuses a polling interval below the floor and accepts the floor", () => {
+    const error = failure({ RPC_POLLING_INTERVAL_MS: "99" });
+    expect(error.variable).toBe("RPC_POLLING_INTERVAL_MS");
+    expect(error.message).toContain("at least 100");
+    expect(resolveConfig({ RPC_POLLING_INTERVAL_MS: "100" }).chains.base.pollingIntervalMs).toBe(100);
+  });
+
   it("names the variable that holds a bad address", () => {
     const error = failure({ OPG_TOKEN_ADDRESS: "0x123" });
     expect(error.variable).toBe("OPG_TOKEN_ADDRESS");
