@@ -32,7 +32,7 @@ export class StakingTraffic implements Traffic {
   readonly slashes: { validator: Address; amount: bigint; block: bigint }[] = [];
   private readonly lastReward = new Map<string, number>();
   private readonly accruedCommission = new Map<Address, bigint>();
-  /** Commission allocated in the block being built: withdrawable from the next block on. */
+  /** Commission allocated in the block being built; a withdrawal sent after it in the same block takes it too. */
   private readonly pendingCommission = new Map<Address, bigint>();
   private touched = new Set<string>();
   private counts = {
@@ -208,11 +208,13 @@ export class StakingTraffic implements Traffic {
     this.counts.rewardWithdrawals++;
   }
 
+  /** Takes everything allocated so far, including this block's allocations sent before it (a block runs in send order). */
   private async withdrawCommission(validator: Address) {
-    const accrued = this.accruedCommission.get(validator) ?? 0n;
+    const accrued = (this.accruedCommission.get(validator) ?? 0n) + (this.pendingCommission.get(validator) ?? 0n);
     if (accrued === 0n) return;
     await this.tx.withdrawCommission(validator, valoperAddress(validator));
     this.accruedCommission.set(validator, 0n);
+    this.pendingCommission.delete(validator);
     this.counts.commissionWithdrawals++;
   }
 }
