@@ -1,9 +1,9 @@
 import { db } from "ponder:api";
-import { supplyBlock, transfer } from "ponder:schema";
-import { and, asc, desc, inArray, lte, or } from "ponder";
+import { supplyBlock } from "ponder:schema";
+import { desc, lte } from "ponder";
 import { appConfig } from "../../lib/env";
 import { circulatingSupply } from "../../lib/supply";
-import { balanceAt } from "./queries/token";
+import { balanceAt, balancesAtBlocks } from "./queries/token";
 
 /** Reads of the supply after a given block; circulating supply applies today's non-circulating list. */
 
@@ -36,33 +36,13 @@ export async function supplyAt(block: number) {
 }
 
 /**
- * The non-circulating total at the close of each period, for a series: each listed account's balance
- * changes in the range are read once (a handful of rows for a treasury) and carried forward.
+ * The non-circulating total after each of `blocks` (null: before the first transfer, nothing held):
+ * for each listed account, two index probes per distinct block, however many transfers it made.
  */
-export async function nonCirculatingAtCloses(closes: number[], headBlock: number): Promise<bigint[]> {
+export async function nonCirculatingAtBlocks(blocks: readonly (number | null)[]): Promise<bigint[]> {
   const addresses = appConfig.nonCirculating.map((entry) => entry.address);
-  if (addresses.length === 0 || closes.length === 0) return closes.map(() => 0n);
-  const rows = await db
-    .select({
-      from: transfer.from,
-      to: transfer.to,
-      timestamp: transfer.timestamp,
-      fromBalance: transfer.fromBalance,
-      toBalance: transfer.toBalance,
-    })
-    .from(transfer)
-    .where(and(or(inArray(transfer.from, addresses), inArray(transfer.to, addresses)), lte(transfer.blockNumber, BigInt(headBlock))))
-    .orderBy(asc(transfer.blockNumber), asc(transfer.logIndex));
-  const listed = new Set(addresses.map((address) => address.toLowerCase()));
-  const balances = new Map<string, bigint>();
-  let next = 0;
-  return closes.map((close) => {
-    while (next < rows.length && Number(rows[next]!.timestamp) <= close) {
-      const row = rows[next++]!;
-      // The sending side first: in a transfer to itself the receiving side is applied last.
-      if (listed.has(row.from.toLowerCase()) && row.fromBalance !== null) balances.set(row.from.toLowerCase(), row.fromBalance);
-      if (listed.has(row.to.toLowerCase()) && row.toBalance !== null) balances.set(row.to.toLowerCase(), row.toBalance);
-    }
-    return [...balances.values()].reduce((sum, balance) => sum + balance, 0n);
-  });
+  const distinct = [...new Set(blocks.filter((block): block is number => block !== null))];
+  if (addresses.length === 0 || distinct.length === 0) return blocks.map(() => 0n);
+  const perAccount = await Promise.all(addresses.map((address) => balancesAtBlocks(db, address, distinct)));
+  return blocks.map((block) => (block === null ? 0n : perAccount.reduce((sum, balances) => sum + (balances.get(block) ?? 0n), 0n)));
 }

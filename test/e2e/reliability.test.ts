@@ -3,7 +3,6 @@ import os from "node:os";
 import path from "node:path";
 import { type Address, parseAbiItem } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { opgTokenAbi } from "../../abis/opgToken";
 import { TREASURY } from "../../devnet/accounts";
 import { type Devnet, startDevnet } from "../../devnet/devnet";
 import { startFlakyRpc } from "../../devnet/flaky-rpc";
@@ -11,6 +10,7 @@ import { createDatabase, Indexer } from "../../devnet/indexer";
 import { Random } from "../../devnet/random";
 import { holder, TokenTraffic } from "../../devnet/simulate/token";
 import { backends } from "../../devnet/stack";
+import { tokenViews } from "../../devnet/token-views";
 import { OPG_MAX_SUPPLY } from "../../lib/supply";
 
 const transferEvent = parseAbiItem("event Transfer(address indexed from, address indexed to, uint256 value)");
@@ -64,20 +64,13 @@ describe.each(backends)("reliability on %s", (backend) => {
   async function expectMatchesChain(indexer: Indexer) {
     const head = await devnet.base.blockNumber();
     await indexer.waitForBlocks({ base: head });
-    const read = (functionName: "totalSupply" | "balanceOf", args: [Address] | [] = []) =>
-      devnet.base.client.readContract({
-        address: devnet.token,
-        abi: opgTokenAbi,
-        functionName,
-        args,
-        blockNumber: head,
-      } as any) as Promise<bigint>;
+    const chain = tokenViews(devnet, head);
     const supply = await indexer.json("/api/v1/supply");
     expect(supply.asOf.block).toBe(Number(head));
-    expect(supply.totalSupply).toBe((await read("totalSupply")).toString());
+    expect(supply.totalSupply).toBe(await chain.totalSupply());
     const tables = await dumpTokenTables(indexer);
     for (const account of tables.accounts.items) {
-      expect(account.balance, account.address).toBe((await read("balanceOf", [account.address as Address])).toString());
+      expect(account.balance, account.address).toBe(await chain.balanceOf(account.address as Address));
     }
   }
 

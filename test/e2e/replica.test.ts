@@ -2,14 +2,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
-import type { Address } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { opgTokenAbi } from "../../abis/opgToken";
 import { type Devnet, startDevnet } from "../../devnet/devnet";
 import { createDatabase, Indexer } from "../../devnet/indexer";
 import { Random } from "../../devnet/random";
 import { TokenTraffic } from "../../devnet/simulate/token";
 import { backends } from "../../devnet/stack";
+import { tokenViews } from "../../devnet/token-views";
 import { OPG_MAX_SUPPLY } from "../../lib/supply";
 
 const sqlQuery = (sql: string) => `/sql/db?sql=${encodeURIComponent(JSON.stringify({ json: { sql, params: [] } }))}`;
@@ -99,20 +98,13 @@ describe.each(backends)("read-only API replica on %s", (backend) => {
     await trade(4);
     const head = await devnet.base.blockNumber();
     await replica.waitForBlocks({ base: head });
-    const read = (functionName: "totalSupply" | "balanceOf", args: [Address] | [] = []) =>
-      devnet.base.client.readContract({
-        address: devnet.token,
-        abi: opgTokenAbi,
-        functionName,
-        args,
-        blockNumber: head,
-      } as any) as Promise<bigint>;
+    const chain = tokenViews(devnet, head);
 
     const supply = await replica.json("/api/v1/supply");
     expect(supply.asOf.block).toBe(Number(head));
-    expect(supply.totalSupply).toBe((await read("totalSupply")).toString());
+    expect(supply.totalSupply).toBe(await chain.totalSupply());
     const top = await replica.json("/api/v1/holders/top?limit=100");
-    for (const holder of top.data) expect(holder.balance, holder.address).toBe((await read("balanceOf", [holder.address])).toString());
+    for (const holder of top.data) expect(holder.balance, holder.address).toBe(await chain.balanceOf(holder.address));
 
     const graphql = await fetch(`${replica.url}/graphql`, {
       method: "POST",
@@ -120,8 +112,7 @@ describe.each(backends)("read-only API replica on %s", (backend) => {
       body: JSON.stringify({ query: `{ accounts(where: { balance_gt: "0" }, limit: 1000) { totalCount items { address balance } } }` }),
     });
     const accounts = ((await graphql.json()) as any).data.accounts;
-    for (const account of accounts.items)
-      expect(account.balance, account.address).toBe((await read("balanceOf", [account.address])).toString());
+    for (const account of accounts.items) expect(account.balance, account.address).toBe(await chain.balanceOf(account.address));
 
     const holders = [...traffic.touched].filter((address) => (traffic.balances.get(address) ?? 0n) > 0n);
     const count = await replica.get(sqlQuery("select count(*) as n from account where balance > 0"));

@@ -1,12 +1,11 @@
-import type { Address } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { opgTokenAbi } from "../../abis/opgToken";
 import { type Devnet, startDevnet } from "../../devnet/devnet";
 import { startFlakyRpc } from "../../devnet/flaky-rpc";
 import { Indexer } from "../../devnet/indexer";
 import { Random } from "../../devnet/random";
 import { TokenTraffic } from "../../devnet/simulate/token";
 import { backends } from "../../devnet/stack";
+import { tokenViews } from "../../devnet/token-views";
 import { OPG_MAX_SUPPLY } from "../../lib/supply";
 
 const FAULT_SECONDS = Number(process.env.RPC_FAULT_SECONDS ?? 45);
@@ -66,18 +65,11 @@ describe.each(backends)("RPC faults on %s", (backend) => {
 
     const supply = await indexer.json("/api/v1/supply");
     expect(supply.asOf.block).toBe(Number(head));
-    const read = (functionName: "totalSupply" | "balanceOf", args: [Address] | [] = []) =>
-      devnet.base.client.readContract({
-        address: devnet.token,
-        abi: opgTokenAbi,
-        functionName,
-        args,
-        blockNumber: head,
-      } as any) as Promise<bigint>;
-    expect(supply.totalSupply).toBe((await read("totalSupply")).toString());
+    const chain = tokenViews(devnet, head);
+    expect(supply.totalSupply).toBe(await chain.totalSupply());
     for (const address of traffic.touched) {
       const account = await indexer.json(`/api/v1/accounts/${address}`);
-      expect(account.balance, address).toBe((await read("balanceOf", [address])).toString());
+      expect(account.balance, address).toBe(await chain.balanceOf(address));
     }
   }, 240_000);
 });

@@ -1,13 +1,22 @@
 import { PGlite } from "@electric-sql/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/node-postgres";
-import { getTableConfig, type PgTable } from "drizzle-orm/pg-core";
+import { getTableConfig, PgDialect, type PgTable } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDatabase } from "../../devnet/indexer";
 import { backends } from "../../devnet/stack";
 import { account, transfer } from "../../schema/token";
-import { firstTransfer, type ReadDb, recentTransfers, topHolders, transfersOnSide } from "../../src/api/queries/token";
+import {
+  balancesAtBlocks,
+  balancesAtBlocksQuery,
+  type ExecDb,
+  firstTransfer,
+  type ReadDb,
+  recentTransfers,
+  topHolders,
+  transfersOnSide,
+} from "../../src/api/queries/token";
 
 /** The table and its declared indexes, as Ponder creates them once the backfill is done. */
 function ddl(table: PgTable): string[] {
@@ -30,7 +39,7 @@ const nodes = (plan: Plan): Plan[] => [plan, ...(plan.Plans ?? []).flatMap(nodes
 const HOT = "0x00000000000000000000000000000000000000aa";
 
 type Fixture = {
-  db: ReadDb;
+  db: ReadDb & ExecDb;
   query: <T>(sql: string, params?: unknown[]) => Promise<T[]>;
   exec: (sql: string) => Promise<unknown>;
   close: () => Promise<void>;
@@ -71,6 +80,10 @@ describe.each(backends)("query plans at scale on %s", (backend) => {
 
   async function explain(query: { toSQL(): { sql: string; params: unknown[] } }): Promise<Plan[]> {
     const { sql, params } = query.toSQL();
+    return explainSql(sql, params);
+  }
+
+  async function explainSql(sql: string, params: unknown[]): Promise<Plan[]> {
     const [row] = await fixture.query<{ "QUERY PLAN": [{ Plan: Plan }] }>(`explain (analyze, format json) ${sql}`, params);
     return nodes(row!["QUERY PLAN"][0].Plan);
   }
@@ -83,7 +96,7 @@ describe.each(backends)("query plans at scale on %s", (backend) => {
       select 'id' || n,
         case when n % 10 = 0 then '${HOT}' else '0x' || lpad(to_hex(n % 20000), 40, '0') end,
         case when n % 10 = 5 then '${HOT}' else '0x' || lpad(to_hex((n * 7) % 20000), 40, '0') end,
-        n, n / 100, 1700000000 + n * 4, '0x' || lpad(to_hex(n), 64, '0'), n % 100
+        n, n / 100, 1700000000 + n * 4, '0x' || lpad(to_hex(n), 64, '0'), n % 100, n, 1, n + 1, 1
       from generate_series(1, 200000) n;
       insert into account
       select '0x' || lpad(to_hex(n), 40, '0'), (n * 7919) % 100000, 10, 1, 1, 2, 2 from generate_series(0, 19999) n;
@@ -124,6 +137,27 @@ describe.each(backends)("query plans at scale on %s", (backend) => {
       [HOT],
     );
     expect(recent.map((row) => row.id)).toEqual(all.map((row) => row.id));
+  });
+
+  it("reads an account's balance at 90 blocks as two one-row index probes per block", async () => {
+    const blocks = Array.from({ length: 90 }, (_, i) => 1 + i * 22);
+    const { sql, params } = new PgDialect().sqlToQuery(balancesAtBlocksQuery(HOT, blocks));
+    const plan = await explainSql(sql, params);
+    const scans = plan.filter((n) => n["Relation Name"] === "transfer");
+    expect(scans).toHaveLength(2);
+    for (const scan of scans) {
+      expect(scan["Node Type"]).toBe("Index Scan");
+      expect(scan["Actual Rows"]).toBeLessThanOrEqual(1);
+    }
+    const balances = await balancesAtBlocks(fixture.db, HOT, blocks);
+    for (const block of blocks) {
+      const [latest] = await fixture.query<{ balance: string }>(
+        `select (case when "to" = $1 then to_balance else from_balance end)::text as balance from transfer
+         where ("from" = $1 or "to" = $1) and block_number <= $2 order by block_number desc, log_index desc limit 1`,
+        [HOT, block],
+      );
+      expect(balances.get(block), `block ${block}`).toBe(BigInt(latest?.balance ?? 0));
+    }
   });
 
   it("ranks the top holders from the balance index without sorting the accounts", async () => {

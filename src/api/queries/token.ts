@@ -1,10 +1,13 @@
 import type { PgDatabase } from "drizzle-orm/pg-core";
-import { and, asc, desc, eq, gt, lte } from "ponder";
+import { and, asc, desc, eq, gt, lte, sql } from "ponder";
 import { account, transfer } from "../../../schema/token";
 
 /** Any drizzle database over this schema: the API's read-only one, or a plain PGlite in the query-plan test. */
 // biome-ignore lint/suspicious/noExplicitAny: any drizzle driver and schema will do: only `select` is used
 export type ReadDb = Pick<PgDatabase<any, any, any>, "select">;
+
+// biome-ignore lint/suspicious/noExplicitAny: any drizzle driver and schema will do: only `execute` is used
+export type ExecDb = Pick<PgDatabase<any, any, any>, "execute">;
 
 type Transfer = typeof transfer.$inferSelect;
 
@@ -71,4 +74,50 @@ export function topHolders(db: ReadDb, limit: number) {
     .where(gt(account.balance, 0n))
     .orderBy(desc(account.balance), desc(account.address))
     .limit(limit);
+}
+
+/**
+ * One account's balance after each of `blocks`, as one statement: per block, a one-row backward walk
+ * of the (from, block, logIndex) and of the (to, block, logIndex) index, the later row deciding (in a
+ * transfer to itself the receiving side is applied last). The cost is two index probes per block,
+ * however many transfers the account has.
+ */
+export function balancesAtBlocksQuery(address: `0x${string}`, blocks: readonly number[]) {
+  const list = sql.raw(`array[${blocks.map((block) => BigInt(block).toString()).join(",")}]::numeric[]`);
+  const side = (column: "from" | "to") => sql`(
+    select ${transfer.blockNumber}::text as block_number, ${transfer.logIndex} as log_index,
+      ${column === "from" ? transfer.fromBalance : transfer.toBalance}::text as balance
+    from ${transfer}
+    where ${transfer[column]} = ${address} and ${transfer.blockNumber} <= b.block
+    order by ${transfer.blockNumber} desc, ${transfer.logIndex} desc limit 1)`;
+  return sql`select b.block::text as block,
+      s.block_number as sent_block, s.log_index as sent_log, s.balance as sent_balance,
+      r.block_number as received_block, r.log_index as received_log, r.balance as received_balance
+    from unnest(${list}) as b(block)
+    left join lateral ${side("from")} s on true
+    left join lateral ${side("to")} r on true`;
+}
+
+type BalanceRow = {
+  block: string;
+  sent_block: string | null;
+  sent_log: number | null;
+  sent_balance: string | null;
+  received_block: string | null;
+  received_log: number | null;
+  received_balance: string | null;
+};
+
+export async function balancesAtBlocks(db: ExecDb, address: `0x${string}`, blocks: readonly number[]): Promise<Map<number, bigint>> {
+  const balances = new Map<number, bigint>();
+  if (blocks.length === 0) return balances;
+  const { rows } = (await db.execute(balancesAtBlocksQuery(address, blocks))) as unknown as { rows: BalanceRow[] };
+  for (const row of rows) {
+    const sentAt = row.sent_block === null ? -1n : BigInt(row.sent_block);
+    const receivedAt = row.received_block === null ? -1n : BigInt(row.received_block);
+    const receivedLast = receivedAt > sentAt || (receivedAt === sentAt && (row.received_log ?? -1) >= (row.sent_log ?? -1));
+    const balance = receivedLast ? row.received_balance : row.sent_balance;
+    balances.set(Number(row.block), BigInt(balance ?? 0));
+  }
+  return balances;
 }

@@ -4,7 +4,6 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { appConfig } from "../../../lib/env";
 import { formatUnits, OPG_DECIMALS, OPG_MAX_SUPPLY } from "../../../lib/supply";
-import { nextPeriod } from "../../../lib/time";
 import { asOfParams, type BlockRef, resolveAsOf } from "../asof";
 import {
   type ApiContext,
@@ -22,7 +21,7 @@ import { endpoint } from "../openapi";
 import { balanceAt, firstTransfer, recentTransfers, topHolders } from "../queries/token";
 import { rollupHourly } from "../rollup";
 import { accountResponse, supplyHistoryResponse, supplyResponse, topHoldersResponse } from "../schemas/token";
-import { nonCirculatingAtCloses, supplyAt } from "../supply";
+import { nonCirculatingAtBlocks, supplyAt } from "../supply";
 
 export const token = new Hono<{ Variables: { asOf: import("../http").AsOf } }>();
 
@@ -98,11 +97,13 @@ token.get("/supply/history", async (c: ApiContext) => {
     closing: {
       totalSupply: { column: table.totalSupply, kind: "amount" },
       holders: { column: table.holders, kind: "count" },
+      // The last block with a transfer by each period's close (carried over empty periods): the
+      // non-circulating balances at the close are the balances after it.
+      lastBlock: { column: table.lastBlock, kind: "count" },
     },
   });
-  const closes = data.map((row) => Math.min(nextPeriod(Number(row.timestamp), query.interval), latest + 1) - 1);
-  const nonCirculating = await nonCirculatingAtCloses(closes, c.var.asOf.base?.block ?? 0);
-  const series = data.map(({ holders, ...row }, index) => ({
+  const nonCirculating = await nonCirculatingAtBlocks(data.map((row) => (row.lastBlock === null ? null : Number(row.lastBlock))));
+  const series = data.map(({ holders, lastBlock: _lastBlock, ...row }, index) => ({
     ...row,
     circulatingSupply: row.totalSupply === null ? null : (BigInt(String(row.totalSupply)) - nonCirculating[index]!).toString(),
     holders,
