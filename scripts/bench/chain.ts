@@ -91,7 +91,10 @@ export async function benchChain(events: number, log: (message: string) => void)
       DevChain.start(8453, meta.genesisTimestamp, { loadState: stateFile(directory, "base") }),
       DevChain.start(10740, meta.genesisTimestamp, { loadState: stateFile(directory, "og") }),
     ]);
-    return { base, og, meta, env: withUrls(meta.env, base, og), stop: () => Promise.all([base.stop(), og.stop()]).then(() => {}) };
+    // A loaded anvil keeps the latest state only, so the OpenGradient sources (no traffic in the bench)
+    // start at its head: their reads at the start block (the validator enumeration) need that state.
+    const env = { ...withUrls(meta.env, base, og), OG_START_BLOCK: String(await og.blockNumber()) };
+    return { base, og, meta, env, stop: () => Promise.all([base.stop(), og.stop()]).then(() => {}) };
   }
 
   const genesisTimestamp = Math.floor(Date.now() / 1000) - (DAYS + 1) * 86_400;
