@@ -114,7 +114,9 @@ describe.each(backends)("read-only API replica on %s", (backend) => {
     const accounts = ((await graphql.json()) as any).data.accounts;
     for (const account of accounts.items) expect(account.balance, account.address).toBe(await chain.balanceOf(account.address));
 
-    const holders = [...traffic.touched].filter((address) => (traffic.balances.get(address) ?? 0n) > 0n);
+    // Every address the traffic touched, counted as a holder if the token says it holds anything now.
+    const holders: string[] = [];
+    for (const address of traffic.touched) if ((await chain.balanceOf(address)) !== "0") holders.push(address);
     const count = await replica.get(sqlQuery("select count(*) as n from account where balance > 0"));
     expect(count.status).toBe(200);
     expect(Number(((await count.json()) as any).rows[0].n)).toBe(holders.length);
