@@ -30,26 +30,32 @@ function decodeTransfer(log: ReceiptLog): MatchedTransfer | null {
  *
  * Events arrive in log order, so the rule runs online as a stack per transaction: the token handler
  * pushes each OPG transfer, the proxy handler pops one per settlement. No receipt is needed.
+ *
+ * The stack is a header (whose transaction, how deep) and numbered slots 1..depth holding the
+ * transfers, so a push or a pop touches one slot. A list kept in one row was rewritten whole on every
+ * push: quadratic in a batch transaction's transfers, and the bench's 460-transfer transactions made
+ * it most of the backfill's time.
  */
-export type UnclaimedTransfers = { transactionHash: string; transfers: MatchedTransfer[] };
+export type UnclaimedStack = { transactionHash: string; depth: number };
 
-/** An OPG transfer joins its transaction's unclaimed list; the first transfer of a new transaction starts a new list. */
-export function pushTransfer(state: UnclaimedTransfers | null, transactionHash: string, transfer: MatchedTransfer): UnclaimedTransfers {
-  const transfers = state?.transactionHash === transactionHash ? state.transfers : [];
-  return { transactionHash, transfers: [...transfers, transfer] };
+/** An OPG transfer is pushed onto its transaction's stack, into slot `depth` of the header returned; a new transaction starts a new stack. */
+export function pushTransfer(stack: UnclaimedStack | null, transactionHash: string): UnclaimedStack {
+  const depth = stack?.transactionHash === transactionHash ? stack.depth : 0;
+  return { transactionHash, depth: depth + 1 };
 }
 
 /**
- * A settlement claims the most recent unclaimed transfer of its own transaction, if any. `opgInTransaction`
- * is false when the transaction moved no OPG before it: the shared proxies settled another token.
+ * A settlement claims the most recent unclaimed transfer of its own transaction, the one in `slot`, if
+ * any. `opgInTransaction` is false when the transaction moved no OPG before it: the shared proxies
+ * settled another token.
  */
 export function claimTransfer(
-  state: UnclaimedTransfers | null,
+  stack: UnclaimedStack | null,
   transactionHash: string,
-): { claimed: MatchedTransfer | null; state: UnclaimedTransfers | null; opgInTransaction: boolean } {
-  const opgInTransaction = state?.transactionHash === transactionHash;
-  if (!state || !opgInTransaction || state.transfers.length === 0) return { claimed: null, state, opgInTransaction };
-  return { claimed: state.transfers.at(-1)!, state: { transactionHash, transfers: state.transfers.slice(0, -1) }, opgInTransaction };
+): { slot: number | null; stack: UnclaimedStack | null; opgInTransaction: boolean } {
+  const opgInTransaction = stack?.transactionHash === transactionHash;
+  if (!stack || !opgInTransaction || stack.depth === 0) return { slot: null, stack, opgInTransaction };
+  return { slot: stack.depth, stack: { transactionHash, depth: stack.depth - 1 }, opgInTransaction };
 }
 
 /** The rule over one whole receipt, keyed by each settlement's log index: what the handlers compute event by event. */
@@ -58,17 +64,21 @@ export function matchSettlements(
   options: { token: string; proxies: ReadonlySet<string> },
 ): Map<number, MatchedTransfer | null> {
   const token = options.token.toLowerCase();
-  let state: UnclaimedTransfers | null = null;
+  let stack: UnclaimedStack | null = null;
+  const slots = new Map<number, MatchedTransfer>();
   const matches = new Map<number, MatchedTransfer | null>();
   for (const log of [...logs].sort((a, b) => a.logIndex - b.logIndex)) {
     const address = log.address.toLowerCase();
     if (address === token) {
       const transfer = decodeTransfer(log);
-      if (transfer) state = pushTransfer(state, "receipt", transfer);
+      if (transfer) {
+        stack = pushTransfer(stack, "receipt");
+        slots.set(stack.depth, transfer);
+      }
     } else if (options.proxies.has(address) && log.topics[0] && SETTLED_TOPICS.has(log.topics[0])) {
-      const result = claimTransfer(state, "receipt");
-      matches.set(log.logIndex, result.claimed);
-      state = result.state;
+      const result = claimTransfer(stack, "receipt");
+      matches.set(log.logIndex, result.slot === null ? null : slots.get(result.slot)!);
+      stack = result.stack;
     }
   }
   return matches;

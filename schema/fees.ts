@@ -134,12 +134,21 @@ export const feePayerPeriod = onchainTable(
 );
 
 /**
- * One row (id "current"): the OPG transfers of the transaction being indexed that no settlement has
- * claimed yet. The token handler pushes, the proxy handler pops (lib/fees.ts), so a payment is paired
- * with its transfer without reading the receipt; being a table, it follows reorgs and restarts.
+ * The OPG transfers of the transaction being indexed that no settlement has claimed yet, as a stack
+ * (lib/fees.ts): one header row (id "current") and the transfers in numbered slots 1..depth, reused by
+ * every transaction. The token handler pushes, the proxy handler pops, so a payment is paired with its
+ * transfer without reading the receipt; being tables, they follow reorgs and restarts.
  */
-export const unclaimedFeeTransfers = onchainTable("unclaimed_fee_transfers", (t) => ({
+export const unclaimedFeeStack = onchainTable("unclaimed_fee_stack", (t) => ({
   id: t.text().primaryKey(),
   transactionHash: t.hex().notNull(),
-  transfers: t.json().$type<{ from: `0x${string}`; to: `0x${string}`; amount: string; logIndex: number }[]>().notNull(),
+  depth: t.integer().notNull(),
+}));
+
+export const unclaimedFeeTransfer = onchainTable("unclaimed_fee_transfer", (t) => ({
+  slot: t.integer().primaryKey(),
+  from: t.hex().notNull(),
+  to: t.hex().notNull(),
+  amount: t.bigint().notNull(),
+  logIndex: t.integer().notNull(),
 }));

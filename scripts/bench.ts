@@ -1,7 +1,8 @@
 /**
  * `npm run bench -- --events N`: figures, not pass/fail (docs/performance.md explains them).
  *   1. builds (or reloads) a chain of N OPG transfers over 90 days;
- *   2. backfills it with a bare Ponder app (bench/baseline, raw inserts only) and with opg-indexer in
+ *   2. backfills it with Ponder's reference-erc20 example (bench/reference-erc20, the yardstick), a
+ *      Ponder app that only inserts the transfers (bench/insert-only, the floor) and opg-indexer in
  *      alternating rounds on PGlite, recording time and peak RSS;
  *   3. loads every summary, entity and series route at 50 connections, uncached and warm, on PGlite
  *      (`ponder start`) and on PostgreSQL (`ponder serve` over a database `ponder start` filled);
@@ -19,7 +20,7 @@ import { parseArgs } from "node:util";
 import { createDatabase, Indexer, projectRoot } from "../devnet/indexer";
 import { type BenchChain, benchChain } from "./bench/chain";
 import { type Figures, measure, type Route, statusWhile } from "./bench/load";
-import { machine, report } from "./bench/report";
+import { FLOOR, machine, report, YARDSTICK } from "./bench/report";
 
 const { values } = parseArgs({
   options: {
@@ -168,10 +169,15 @@ try {
   if (backends.includes("pglite")) {
     let ours: Indexer | undefined;
     for (let round = 1; round <= rounds; round++) {
-      log(`PGlite round ${round}/${rounds}: bare Ponder`);
-      const baseline = await backfill(chain, "bare Ponder", { root: path.join(projectRoot, "bench/baseline") });
-      await baseline.indexer.stop();
-      backfills.push({ label: "bare Ponder, PGlite", seconds: baseline.seconds, rssMb: baseline.rssMb });
+      for (const [label, app] of [
+        [YARDSTICK, "bench/reference-erc20"],
+        [FLOOR, "bench/insert-only"],
+      ] as const) {
+        log(`PGlite round ${round}/${rounds}: ${label}`);
+        const baseline = await backfill(chain, label, { root: path.join(projectRoot, app) });
+        await baseline.indexer.stop();
+        backfills.push({ label, seconds: baseline.seconds, rssMb: baseline.rssMb });
+      }
       log(`PGlite round ${round}/${rounds}: opg-indexer`);
       await ours?.stop();
       const run = await backfill(chain, "opg-indexer", {});

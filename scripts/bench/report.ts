@@ -28,6 +28,11 @@ function table(header: string[], rows: string[][]): string {
 const failures = (f: Figures) =>
   [f.non2xx && `${f.non2xx} non-2xx`, f.errors && `${f.errors} errors`, f.timeouts && `${f.timeouts} timeouts`].filter(Boolean).join(", ");
 
+/** The issue's yardstick: Ponder's own ERC-20 example on the same chain (bench/reference-erc20). */
+export const YARDSTICK = "Ponder reference-erc20, PGlite";
+/** The floor: a Ponder app that inserts each transfer and nothing else (bench/insert-only). */
+export const FLOOR = "Ponder insert-only, PGlite";
+
 export function report(input: {
   events: number;
   seconds: number;
@@ -44,15 +49,15 @@ export function report(input: {
     const known = best.get(run.label);
     best.set(run.label, { seconds: Math.min(known?.seconds ?? Infinity, run.seconds), rssMb: Math.max(known?.rssMb ?? 0, run.rssMb) });
   }
-  const bare = best.get("bare Ponder, PGlite")?.seconds;
+  const yardstick = best.get(YARDSTICK)?.seconds;
   const backfillTable = table(
-    ["backfill", "runs", "best time", "events/s", "vs bare Ponder", "peak RSS"],
+    ["backfill", "runs", "best time", "events/s", "vs reference-erc20", "peak RSS"],
     [...best.entries()].map(([label, run]) => [
       label,
       String(input.backfills.filter((b) => b.label === label).length),
       `${run.seconds.toFixed(1)} s`,
       String(Math.round(input.events / run.seconds)),
-      bare && label.endsWith("PGlite") ? `${(run.seconds / bare).toFixed(2)}×` : "",
+      yardstick && label.endsWith("PGlite") ? `${(run.seconds / yardstick).toFixed(2)}×` : "",
       `${run.rssMb} MB`,
     ]),
   );

@@ -1,5 +1,15 @@
 import type { Context } from "ponder:registry";
-import { feeHourly, feePayee, feePayer, feePayerHour, feePayerPeriod, feePayment, feePeriod, unclaimedFeeTransfers } from "ponder:schema";
+import {
+  feeHourly,
+  feePayee,
+  feePayer,
+  feePayerHour,
+  feePayerPeriod,
+  feePayment,
+  feePeriod,
+  unclaimedFeeStack,
+  unclaimedFeeTransfer,
+} from "ponder:schema";
 import {
   claimTransfer,
   EMPTY_BUCKET,
@@ -7,7 +17,7 @@ import {
   type MatchedTransfer,
   PAYER_PERIODS,
   pushTransfer,
-  type UnclaimedTransfers,
+  type UnclaimedStack,
 } from "../../lib/fees";
 import { hourOf, periodStart, SECONDS_PER_HOUR } from "../../lib/time";
 
@@ -17,35 +27,37 @@ type Hex = `0x${string}`;
 
 export type Payment = typeof feePayment.$inferInsert;
 
-const UNCLAIMED_ID = "current";
+const STACK_ID = "current";
 
-async function readUnclaimed(db: Db): Promise<UnclaimedTransfers | null> {
-  const row = await db.find(unclaimedFeeTransfers, { id: UNCLAIMED_ID });
-  if (!row) return null;
-  return {
-    transactionHash: row.transactionHash,
-    transfers: row.transfers.map((t) => ({ ...t, amount: BigInt(t.amount) })),
-  };
+async function readStack(db: Db): Promise<UnclaimedStack | null> {
+  return (await db.find(unclaimedFeeStack, { id: STACK_ID })) ?? null;
 }
 
-async function writeUnclaimed(db: Db, state: UnclaimedTransfers) {
-  const transfers = state.transfers.map((t) => ({ ...t, amount: t.amount.toString() }));
-  const transactionHash = state.transactionHash as Hex;
+async function writeStack(db: Db, stack: UnclaimedStack) {
+  const values = { transactionHash: stack.transactionHash as Hex, depth: stack.depth };
   await db
-    .insert(unclaimedFeeTransfers)
-    .values({ id: UNCLAIMED_ID, transactionHash, transfers })
-    .onConflictDoUpdate({ transactionHash, transfers });
+    .insert(unclaimedFeeStack)
+    .values({ id: STACK_ID, ...values })
+    .onConflictDoUpdate(values);
 }
 
 /** Called by the token handler for every OPG transfer: a settlement later in the same transaction may claim it. */
 export async function offerTransferToSettlements(db: Db, transactionHash: Hex, transfer: MatchedTransfer) {
-  await writeUnclaimed(db, pushTransfer(await readUnclaimed(db), transactionHash, transfer));
+  const stack = pushTransfer(await readStack(db), transactionHash);
+  await db
+    .insert(unclaimedFeeTransfer)
+    .values({ slot: stack.depth, ...transfer })
+    .onConflictDoUpdate(transfer);
+  await writeStack(db, stack);
 }
 
 /** The transfer a settlement paid with: the nearest preceding unclaimed OPG transfer of its transaction. */
 export async function claimTransferForSettlement(db: Db, transactionHash: Hex) {
-  const { claimed, state, opgInTransaction } = claimTransfer(await readUnclaimed(db), transactionHash);
-  if (claimed && state) await writeUnclaimed(db, state);
+  const { slot, stack, opgInTransaction } = claimTransfer(await readStack(db), transactionHash);
+  if (slot === null || !stack) return { claimed: null, opgInTransaction };
+  const row = await db.find(unclaimedFeeTransfer, { slot });
+  await writeStack(db, stack);
+  const claimed: MatchedTransfer | null = row ? { from: row.from, to: row.to, amount: row.amount, logIndex: row.logIndex } : null;
   return { claimed, opgInTransaction };
 }
 
