@@ -92,8 +92,11 @@ export const tokenHourly = onchainTable("token_hourly", snapshotColumns);
 export const tokenDaily = onchainTable("token_daily", snapshotColumns);
 
 /**
- * The supply after each block in which a transfer happened; id is the block number. "The supply as of
- * block N" is the row with the greatest id <= N: one primary-key lookup.
+ * The supply after each block in which a transfer happened; id is the block number. A block's row is
+ * written when the next block's first transfer arrives (once per block, not once per transfer), so the
+ * latest block with a transfer is not here yet: its totals are `token_supply`'s, whose `last_block` it
+ * is. "The supply as of block N" is `token_supply` if its `last_block` <= N, else the row here with the
+ * greatest id <= N: one primary-key lookup.
  */
 export const supplyBlock = onchainTable("supply_block", (t) => ({
   id: t.bigint().primaryKey(),

@@ -1,9 +1,9 @@
 import { ponder } from "ponder:registry";
-import { approval, tokenSupply, transfer } from "ponder:schema";
+import { approval, transfer } from "ponder:schema";
 import { appConfig } from "../lib/env";
 import { holderDelta, isBurn, isMint } from "../lib/supply";
 import { offerTransferToSettlements } from "./entities/fees";
-import { changeBalance, getOrCreateSupply, recordSupplyBlock, recordTokenPeriods, SUPPLY_ID } from "./entities/token";
+import { addToSupply, changeBalance, closeSupplyBlock, recordTokenPeriods } from "./entities/token";
 
 const feesIndexed = appConfig.x402 !== null;
 
@@ -11,18 +11,16 @@ ponder.on("OPGToken:Transfer", async ({ event, context }) => {
   const { from, to, value } = event.args;
   const db = context.db;
 
-  const supply = await getOrCreateSupply(db);
   // Mint and burn are decided by the zero address alone: a zero-value mint must not touch 0x0's balance.
   const mint = isMint(from);
   const burn = isBurn(to);
   const minted = mint ? value : 0n;
   const burned = burn ? value : 0n;
-  let holders = supply.holders;
 
   const sender = mint ? null : await changeBalance(db, from, -value, event);
-  if (sender) holders += holderDelta(sender.before, sender.after);
   const receiver = burn ? null : await changeBalance(db, to, value, event);
-  if (receiver) holders += holderDelta(receiver.before, receiver.after);
+  const holdersDelta =
+    (sender ? holderDelta(sender.before, sender.after) : 0) + (receiver ? holderDelta(receiver.before, receiver.after) : 0);
 
   // Each side's balance after the transfer rides on its row: as-of balances need no table of their own.
   await db.insert(transfer).values({
@@ -40,17 +38,8 @@ ponder.on("OPGToken:Transfer", async ({ event, context }) => {
     toTransferCount: receiver?.transferCount ?? null,
   });
 
-  const updated = await db.update(tokenSupply, { id: SUPPLY_ID }).set({
-    minted: supply.minted + minted,
-    burned: supply.burned + burned,
-    totalSupply: supply.totalSupply + minted - burned,
-    holders,
-    transferCount: supply.transferCount + 1,
-    lastBlock: event.block.number,
-    lastTimestamp: event.block.timestamp,
-  });
-
-  await recordSupplyBlock(db, updated, event);
+  const { before, after: updated } = await addToSupply(db, { minted, burned, holdersDelta }, event);
+  await closeSupplyBlock(db, before, event);
   await recordTokenPeriods(db, updated, { amount: value, minted, burned }, event);
 
   if (feesIndexed) {

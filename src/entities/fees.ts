@@ -41,14 +41,23 @@ async function writeStack(db: Db, stack: UnclaimedStack) {
     .onConflictDoUpdate(values);
 }
 
-/** Called by the token handler for every OPG transfer: a settlement later in the same transaction may claim it. */
+/**
+ * Called by the token handler for every OPG transfer: a settlement later in the same transaction may
+ * claim it. The header's upsert reads the stack it replaces, so a push is two writes and no read.
+ */
 export async function offerTransferToSettlements(db: Db, transactionHash: Hex, transfer: MatchedTransfer) {
-  const stack = pushTransfer(await readStack(db), transactionHash);
+  let stack = pushTransfer(null, transactionHash);
+  await db
+    .insert(unclaimedFeeStack)
+    .values({ id: STACK_ID, transactionHash, depth: stack.depth })
+    .onConflictDoUpdate((existing) => {
+      stack = pushTransfer(existing, transactionHash);
+      return { transactionHash, depth: stack.depth };
+    });
   await db
     .insert(unclaimedFeeTransfer)
     .values({ slot: stack.depth, ...transfer })
     .onConflictDoUpdate(transfer);
-  await writeStack(db, stack);
 }
 
 /** The transfer a settlement paid with: the nearest preceding unclaimed OPG transfer of its transaction. */

@@ -7,20 +7,40 @@ type At = { block: { number: bigint; timestamp: bigint } };
 
 export const SUPPLY_ID = "OPG";
 
-export async function getOrCreateSupply(db: Db) {
-  return (
-    (await db.find(tokenSupply, { id: SUPPLY_ID })) ??
-    (await db.insert(tokenSupply).values({
+type SupplyState = typeof tokenSupply.$inferSelect;
+type SupplyFlow = { minted: bigint; burned: bigint; holdersDelta: number };
+
+/**
+ * Folds one transfer into the running totals with one upsert (the first transfer creates the row);
+ * returns the totals before and after it.
+ */
+export async function addToSupply(db: Db, flow: SupplyFlow, event: At): Promise<{ before: SupplyState | null; after: SupplyState }> {
+  let before: SupplyState | null = null;
+  const after = await db
+    .insert(tokenSupply)
+    .values({
       id: SUPPLY_ID,
-      minted: 0n,
-      burned: 0n,
-      totalSupply: 0n,
-      holders: 0,
-      transferCount: 0,
-      lastBlock: 0n,
-      lastTimestamp: 0n,
-    }))
-  );
+      minted: flow.minted,
+      burned: flow.burned,
+      totalSupply: flow.minted - flow.burned,
+      holders: flow.holdersDelta,
+      transferCount: 1,
+      lastBlock: event.block.number,
+      lastTimestamp: event.block.timestamp,
+    })
+    .onConflictDoUpdate((existing) => {
+      before = { ...existing };
+      return {
+        minted: existing.minted + flow.minted,
+        burned: existing.burned + flow.burned,
+        totalSupply: existing.totalSupply + flow.minted - flow.burned,
+        holders: existing.holders + flow.holdersDelta,
+        transferCount: existing.transferCount + 1,
+        lastBlock: event.block.number,
+        lastTimestamp: event.block.timestamp,
+      };
+    });
+  return { before, after };
 }
 
 /**
@@ -53,22 +73,22 @@ export async function changeBalance(db: Db, address: `0x${string}`, delta: bigin
   return { before, after: row.balance, transferCount: row.transferCount };
 }
 
-type SupplyState = typeof tokenSupply.$inferSelect;
-
-/** The supply as it stands after this block so far; the block's last transfer leaves the closing row. */
-export async function recordSupplyBlock(db: Db, supply: SupplyState, event: At) {
-  const values = {
-    timestamp: event.block.timestamp,
-    minted: supply.minted,
-    burned: supply.burned,
-    totalSupply: supply.totalSupply,
-    holders: supply.holders,
-    transferCount: supply.transferCount,
-  };
-  await db
-    .insert(supplyBlock)
-    .values({ id: event.block.number, ...values })
-    .onConflictDoUpdate(values);
+/**
+ * The first transfer of a new block closes the previous one: the totals before it are that block's
+ * closing row, written once per block, not once per transfer. The block being indexed has no row yet;
+ * its closing values are the supply row's own (src/api/supply.ts reads both).
+ */
+export async function closeSupplyBlock(db: Db, before: SupplyState | null, event: At) {
+  if (!before || before.lastBlock === event.block.number) return;
+  await db.insert(supplyBlock).values({
+    id: before.lastBlock,
+    timestamp: before.lastTimestamp,
+    minted: before.minted,
+    burned: before.burned,
+    totalSupply: before.totalSupply,
+    holders: before.holders,
+    transferCount: before.transferCount,
+  });
 }
 
 /** Folds one transfer into its hour's and its day's buckets, closing values taken from the supply after the transfer. */

@@ -1,0 +1,81 @@
+import { PGlite } from "@electric-sql/pglite";
+import { drizzle } from "drizzle-orm/pglite";
+import { onchainTable } from "ponder";
+import { describe, expect, it } from "vitest";
+// Ponder's indexing cache is not exported; the patched file itself is what must be checked.
+// @ts-expect-error Ponder ships declarations for its public entry only
+import { createQB } from "../../node_modules/ponder/dist/esm/database/queryBuilder.js";
+// @ts-expect-error as above
+import { createIndexingCache } from "../../node_modules/ponder/dist/esm/indexing-store/cache.js";
+
+const quietLogger = { warn() {}, error() {}, info() {}, debug() {}, trace() {}, child: () => quietLogger };
+const common = {
+  logger: quietLogger,
+  shutdown: { isKilled: false },
+  options: { indexingCacheMaxBytes: 64 * 1024 * 1024 },
+  metrics: {
+    ponder_database_method_duration: { observe() {} },
+    ponder_database_method_error_total: { inc() {} },
+    ponder_indexing_cache_requests_total: { inc() {} },
+    ponder_indexing_cache_query_duration: { observe() {} },
+  },
+};
+
+const account = onchainTable("account", (t) => ({ address: t.hex().primaryKey(), balance: t.bigint().notNull() }));
+const address = (n: number) => `0x${n.toString(16).padStart(40, "0")}` as const;
+/** A Transfer event as the cache sees it: the handler's account key is the event's `from`. */
+const transferFrom = (n: number) => ({
+  type: "log",
+  chain: { id: 8453 },
+  eventCallback: { name: "Token:Transfer" },
+  event: { id: `event-${n}`, args: { from: address(n), value: 1n } },
+});
+
+describe("Ponder's cache prefetch (patches/ponder+0.16.10.patch)", () => {
+  it("loads the predicted rows of a single-column key with one IN list, not an OR of equalities", async () => {
+    const client = new PGlite();
+    await client.exec("create table account (address text primary key, balance numeric(78, 0) not null)");
+    await client.exec(`insert into account select '0x' || lpad(to_hex(n), 40, '0'), n * 10 from generate_series(1, 3000, 2) as n`);
+    const qb = createQB(drizzle(client), { common, isAdmin: false });
+    const queries: string[] = [];
+    const recordingQb = {
+      $dialect: qb.$dialect,
+      $client: qb.$client,
+      wrap: (fn: (db: unknown) => { toSQL(): { sql: string } }, context?: unknown) =>
+        qb.wrap((db: unknown) => {
+          const query = fn(db);
+          queries.push(query.toSQL().sql);
+          return query;
+        }, context),
+    };
+    // A crash-recovery checkpoint makes the cache start incomplete, so rows come from prefetches.
+    const eventCount = { "Token:Transfer": 1 };
+    const cache = createIndexingCache({
+      common,
+      schemaBuild: { schema: { account } },
+      crashRecoveryCheckpoint: "0",
+      eventCount,
+      chainId: undefined,
+    });
+    cache.qb = recordingQb;
+
+    // One sampled access teaches the cache that the key is the event's `from`.
+    cache.event = transferFrom(1);
+    expect(await cache.get({ table: account, key: { address: address(1) } })).toEqual({ address: address(1), balance: 10n });
+
+    const events = Array.from({ length: 3000 }, (_, i) => transferFrom(i + 1));
+    queries.length = 0;
+    await cache.prefetch({ events });
+    expect(queries).toHaveLength(1);
+    expect(queries[0]).toMatch(/"address" in \(\$1, \$2, /);
+    expect(queries[0]).not.toMatch(/ or /);
+
+    // Every predicted row, present or not, is now answered without a query (the next event is not sampled).
+    eventCount["Token:Transfer"] = 2;
+    cache.event = transferFrom(2);
+    expect(await cache.get({ table: account, key: { address: address(2999) } })).toEqual({ address: address(2999), balance: 29990n });
+    expect(await cache.get({ table: account, key: { address: address(3000) } })).toBeNull();
+    expect(queries).toHaveLength(1);
+    await client.close();
+  });
+});
