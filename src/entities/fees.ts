@@ -33,14 +33,6 @@ async function readStack(db: Db): Promise<UnclaimedStack | null> {
   return (await db.find(unclaimedFeeStack, { id: STACK_ID })) ?? null;
 }
 
-async function writeStack(db: Db, stack: UnclaimedStack) {
-  const values = { transactionHash: stack.transactionHash as Hex, depth: stack.depth };
-  await db
-    .insert(unclaimedFeeStack)
-    .values({ id: STACK_ID, ...values })
-    .onConflictDoUpdate(values);
-}
-
 /**
  * Called by the token handler for every OPG transfer: a settlement later in the same transaction may
  * claim it. The header's upsert reads the stack it replaces, so a push is two writes and no read.
@@ -65,7 +57,7 @@ export async function claimTransferForSettlement(db: Db, transactionHash: Hex) {
   const { slot, stack, opgInTransaction } = claimTransfer(await readStack(db), transactionHash);
   if (slot === null || !stack) return { claimed: null, opgInTransaction };
   const row = await db.find(unclaimedFeeTransfer, { slot });
-  await writeStack(db, stack);
+  await db.update(unclaimedFeeStack, { id: STACK_ID }).set({ depth: stack.depth });
   const claimed: MatchedTransfer | null = row ? { from: row.from, to: row.to, amount: row.amount, logIndex: row.logIndex } : null;
   return { claimed, opgInTransaction };
 }
