@@ -28,3 +28,21 @@ export function formatUnits(amount: bigint, decimals = OPG_DECIMALS): string {
   const fraction = (abs % base).toString().padStart(decimals, "0").replace(/0+$/, "");
   return `${negative ? "-" : ""}${whole}${fraction ? `.${fraction}` : ""}`;
 }
+
+/** One period's flows: how many transfers, how much they moved, minted and burned. */
+export type PeriodFlows = { transferCount: number; transferVolume: bigint; minted: bigint; burned: bigint };
+export const NO_FLOWS: PeriodFlows = { transferCount: 0, transferVolume: 0n, minted: 0n, burned: 0n };
+
+/** A transfer's contribution to its period's flows. */
+export function transferFlows(amount: bigint, minted: bigint, burned: bigint): PeriodFlows {
+  return { transferCount: 1, transferVolume: amount, minted, burned };
+}
+
+export function addFlows(a: PeriodFlows, b: PeriodFlows): PeriodFlows {
+  return {
+    transferCount: a.transferCount + b.transferCount,
+    transferVolume: a.transferVolume + b.transferVolume,
+    minted: a.minted + b.minted,
+    burned: a.burned + b.burned,
+  };
+}

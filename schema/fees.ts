@@ -135,16 +135,11 @@ export const feePayerPeriod = onchainTable(
 
 /**
  * The OPG transfers of the transaction being indexed that no settlement has claimed yet, as a stack
- * (lib/fees.ts): one header row (id "current") and the transfers in numbered slots 1..depth, reused by
- * every transaction. The token handler pushes, the proxy handler pops, so a payment is paired with its
- * transfer without reading the receipt; being tables, they follow reorgs and restarts.
+ * (lib/fees.ts): numbered slots 1..depth, reused by every transaction, under a header (whose
+ * transaction, how deep) kept on the `token_supply` row, which every OPG transfer updates anyway. The
+ * token handler pushes, the proxy handler pops, so a payment is paired with its transfer without
+ * reading the receipt; being tables, they follow reorgs and restarts.
  */
-export const unclaimedFeeStack = onchainTable("unclaimed_fee_stack", (t) => ({
-  id: t.text().primaryKey(),
-  transactionHash: t.hex().notNull(),
-  depth: t.integer().notNull(),
-}));
-
 export const unclaimedFeeTransfer = onchainTable("unclaimed_fee_transfer", (t) => ({
   slot: t.integer().primaryKey(),
   from: t.hex().notNull(),

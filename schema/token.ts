@@ -1,4 +1,6 @@
-import { index, onchainTable } from "ponder";
+import type { SQL, SQLWrapper } from "drizzle-orm";
+import { index, onchainTable, onchainView, sql } from "ponder";
+import { SECONDS_PER_DAY, SECONDS_PER_HOUR } from "../lib/time";
 
 export const account = onchainTable(
   "account",
@@ -59,6 +61,15 @@ export const approval = onchainTable("approval", (t) => ({
 /**
  * One row, id "OPG": the running supply, kept current by every transfer. Circulating supply is not
  * stored: it depends on NON_CIRCULATING_ADDRESSES, so the API derives it from indexed balances.
+ *
+ * It also carries the flows of the hour and the day its `last_timestamp` falls in (`hourly*`,
+ * `daily*`): a transfer updates this one row, and the hour's and day's snapshot rows are written once,
+ * when the first transfer of the next hour or day closes them. The `token_hourly` and `token_daily`
+ * views add the open hour and day from here, so every reader sees them whole.
+ *
+ * `unclaimedFee*` is the header of the fee pairing stack (schema/fees.ts `unclaimed_fee_transfer`):
+ * the transaction of the latest OPG transfer and how many of its transfers no settlement has claimed.
+ * Null and 0 when x402 fees are not indexed.
  */
 export const tokenSupply = onchainTable("token_supply", (t) => ({
   id: t.text().primaryKey(),
@@ -69,6 +80,16 @@ export const tokenSupply = onchainTable("token_supply", (t) => ({
   transferCount: t.integer().notNull(),
   lastBlock: t.bigint().notNull(),
   lastTimestamp: t.bigint().notNull(),
+  hourlyTransferCount: t.integer().notNull(),
+  hourlyTransferVolume: t.bigint().notNull(),
+  hourlyMinted: t.bigint().notNull(),
+  hourlyBurned: t.bigint().notNull(),
+  dailyTransferCount: t.integer().notNull(),
+  dailyTransferVolume: t.bigint().notNull(),
+  dailyMinted: t.bigint().notNull(),
+  dailyBurned: t.bigint().notNull(),
+  unclaimedFeeTransaction: t.hex(),
+  unclaimedFeeDepth: t.integer().notNull(),
 }));
 
 /** Snapshot columns shared by the hourly and daily tables: closing values and per-period flows side by side. */
@@ -85,11 +106,78 @@ const snapshotColumns = (t: ColumnBuilders) => ({
   lastBlock: t.bigint().notNull(),
 });
 
-/** Hourly snapshot; id is the hour number (unix seconds / 3600). */
-export const tokenHourly = onchainTable("token_hourly", snapshotColumns);
+/** Closed hours (id: unix seconds / 3600), written when the next hour's first transfer arrives; read `token_hourly`. */
+export const tokenHourlyClosed = onchainTable("token_hourly_closed", snapshotColumns);
 
-/** Daily snapshot; id is the day number (unix seconds / 86400): day, week and month series read 24 times fewer rows. */
-export const tokenDaily = onchainTable("token_daily", snapshotColumns);
+/** Closed days (id: unix seconds / 86400), written when the next day's first transfer arrives; read `token_daily`. */
+export const tokenDailyClosed = onchainTable("token_daily_closed", snapshotColumns);
+
+type Flows = "hourly" | "daily";
+
+/**
+ * The view's columns, named as the tables' are. Every one is an aliased expression so that the two
+ * branches of the union have one shape.
+ */
+function periodColumns(columns: {
+  id: SQL | SQLWrapper;
+  timestamp: SQL | SQLWrapper;
+  totalSupply: SQLWrapper;
+  holders: SQLWrapper;
+  transferCount: SQLWrapper;
+  transferVolume: SQLWrapper;
+  minted: SQLWrapper;
+  burned: SQLWrapper;
+  lastBlock: SQLWrapper;
+}) {
+  return {
+    id: sql<number>`${columns.id}`.as("id"),
+    timestamp: sql<bigint>`${columns.timestamp}`.as("timestamp"),
+    totalSupply: sql<bigint>`${columns.totalSupply}`.as("total_supply"),
+    holders: sql<number>`${columns.holders}`.as("holders"),
+    transferCount: sql<number>`${columns.transferCount}`.as("transfer_count"),
+    transferVolume: sql<bigint>`${columns.transferVolume}`.as("transfer_volume"),
+    minted: sql<bigint>`${columns.minted}`.as("minted"),
+    burned: sql<bigint>`${columns.burned}`.as("burned"),
+    lastBlock: sql<bigint>`${columns.lastBlock}`.as("last_block"),
+  };
+}
+
+/** The open hour or day: its flows so far are the supply row's. */
+function openPeriod(seconds: number, flows: Flows) {
+  const hourly = flows === "hourly";
+  // numeric division keeps the fraction: floor it, as hourOf and dayOf do.
+  const bucket = sql`floor(${tokenSupply.lastTimestamp} / ${sql.raw(String(seconds))})`;
+  return periodColumns({
+    id: sql`${bucket}::integer`,
+    timestamp: sql`(${bucket} * ${sql.raw(String(seconds))})::numeric(78, 0)`,
+    totalSupply: tokenSupply.totalSupply,
+    holders: tokenSupply.holders,
+    transferCount: hourly ? tokenSupply.hourlyTransferCount : tokenSupply.dailyTransferCount,
+    transferVolume: hourly ? tokenSupply.hourlyTransferVolume : tokenSupply.dailyTransferVolume,
+    minted: hourly ? tokenSupply.hourlyMinted : tokenSupply.dailyMinted,
+    burned: hourly ? tokenSupply.hourlyBurned : tokenSupply.dailyBurned,
+    lastBlock: tokenSupply.lastBlock,
+  });
+}
+
+/**
+ * Hourly snapshot, id the hour number (unix seconds / 3600): closing total supply and holders, the
+ * hour's transfers, volume, minted and burned. The closed hours and the open one.
+ */
+export const tokenHourly = onchainView("token_hourly").as((qb) =>
+  qb
+    .select(periodColumns(tokenHourlyClosed))
+    .from(tokenHourlyClosed)
+    .unionAll(qb.select(openPeriod(SECONDS_PER_HOUR, "hourly")).from(tokenSupply)),
+);
+
+/** Daily snapshot, id the day number (unix seconds / 86400): day, week and month series read 24 times fewer rows. */
+export const tokenDaily = onchainView("token_daily").as((qb) =>
+  qb
+    .select(periodColumns(tokenDailyClosed))
+    .from(tokenDailyClosed)
+    .unionAll(qb.select(openPeriod(SECONDS_PER_DAY, "daily")).from(tokenSupply)),
+);
 
 /**
  * The supply after each block in which a transfer happened; id is the block number. A block's row is

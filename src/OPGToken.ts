@@ -3,7 +3,7 @@ import { approval, transfer } from "ponder:schema";
 import { appConfig } from "../lib/env";
 import { holderDelta, isBurn, isMint } from "../lib/supply";
 import { offerTransferToSettlements } from "./entities/fees";
-import { addToSupply, changeBalance, closeSupplyBlock, recordTokenPeriods } from "./entities/token";
+import { addToSupply, changeBalance, closeSupplyBlock, closeSupplyPeriods } from "./entities/token";
 
 const feesIndexed = appConfig.x402 !== null;
 
@@ -38,12 +38,13 @@ ponder.on("OPGToken:Transfer", async ({ event, context }) => {
     toTransferCount: receiver?.transferCount ?? null,
   });
 
-  const { before, after: updated } = await addToSupply(db, { minted, burned, holdersDelta }, event);
+  const feeTransaction = feesIndexed ? event.transaction.hash : null;
+  const { before, after } = await addToSupply(db, { minted, burned, holdersDelta, amount: value, feeTransaction }, event);
   await closeSupplyBlock(db, before, event);
-  await recordTokenPeriods(db, updated, { amount: value, minted, burned }, event);
+  await closeSupplyPeriods(db, before, event);
 
   if (feesIndexed) {
-    await offerTransferToSettlements(db, event.transaction.hash, {
+    await offerTransferToSettlements(db, after.unclaimedFeeDepth, {
       from: from.toLowerCase() as `0x${string}`,
       to: to.toLowerCase() as `0x${string}`,
       amount: value,

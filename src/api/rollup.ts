@@ -1,10 +1,14 @@
 import { db } from "ponder:api";
+import type { SQL as DrizzleSql } from "drizzle-orm";
+import type { PgView } from "drizzle-orm/pg-core";
 import { type PgColumn, type PgTable, sql } from "ponder";
 import { fillSeries, type SeriesRow } from "../../lib/series";
 import { type Interval, periodStart, SECONDS_PER_DAY, SECONDS_PER_HOUR } from "../../lib/time";
 
 type Kind = "amount" | "count";
 type SQL = ReturnType<typeof sql>;
+/** A table's column, or a view's (an aliased expression). */
+type Column = PgColumn | DrizzleSql.Aliased;
 /** How a flow combines its hours: summed by default; min/max for per-bucket extremes. */
 type Aggregate = "sum" | "min" | "max";
 
@@ -14,13 +18,13 @@ type Aggregate = "sum" | "min" | "max";
  * number of events. Flows are summed; closing values are the last bucket's.
  */
 export async function rollupHourly(options: {
-  table: PgTable;
-  id: PgColumn;
+  table: PgTable | PgView;
+  id: Column;
   interval: Interval;
   from: number;
   to: number;
-  flows?: Record<string, { column: PgColumn | SQL; kind: Kind; aggregate?: Aggregate }>;
-  closing?: Record<string, { column: PgColumn; kind: Kind }>;
+  flows?: Record<string, { column: Column | SQL; kind: Kind; aggregate?: Aggregate }>;
+  closing?: Record<string, { column: Column; kind: Kind }>;
   where?: SQL;
   /** For a defaulted `from`: begin at the first period with data rather than pad the years before it. */
   startAtFirstData?: boolean;

@@ -7,19 +7,12 @@ import {
   feePayerPeriod,
   feePayment,
   feePeriod,
-  unclaimedFeeStack,
+  tokenSupply,
   unclaimedFeeTransfer,
 } from "ponder:schema";
-import {
-  claimTransfer,
-  EMPTY_BUCKET,
-  foldPayment,
-  type MatchedTransfer,
-  PAYER_PERIODS,
-  pushTransfer,
-  type UnclaimedStack,
-} from "../../lib/fees";
+import { claimTransfer, EMPTY_BUCKET, foldPayment, type MatchedTransfer, PAYER_PERIODS } from "../../lib/fees";
 import { hourOf, periodStart, SECONDS_PER_HOUR } from "../../lib/time";
+import { SUPPLY_ID, unclaimedStack } from "./token";
 
 type Db = Context["db"];
 type At = { block: { number: bigint; timestamp: bigint } };
@@ -27,37 +20,24 @@ type Hex = `0x${string}`;
 
 export type Payment = typeof feePayment.$inferInsert;
 
-const STACK_ID = "current";
-
-async function readStack(db: Db): Promise<UnclaimedStack | null> {
-  return (await db.find(unclaimedFeeStack, { id: STACK_ID })) ?? null;
-}
-
 /**
- * Called by the token handler for every OPG transfer: a settlement later in the same transaction may
- * claim it. The header's upsert reads the stack it replaces, so a push is two writes and no read.
+ * Called by the token handler for every OPG transfer, once the supply row's upsert has pushed it onto
+ * the pairing stack (`addToSupply`): a settlement later in the same transaction may claim it.
  */
-export async function offerTransferToSettlements(db: Db, transactionHash: Hex, transfer: MatchedTransfer) {
-  let stack = pushTransfer(null, transactionHash);
-  await db
-    .insert(unclaimedFeeStack)
-    .values({ id: STACK_ID, transactionHash, depth: stack.depth })
-    .onConflictDoUpdate((existing) => {
-      stack = pushTransfer(existing, transactionHash);
-      return { transactionHash, depth: stack.depth };
-    });
+export async function offerTransferToSettlements(db: Db, slot: number, transfer: MatchedTransfer) {
   await db
     .insert(unclaimedFeeTransfer)
-    .values({ slot: stack.depth, ...transfer })
+    .values({ slot, ...transfer })
     .onConflictDoUpdate(transfer);
 }
 
 /** The transfer a settlement paid with: the nearest preceding unclaimed OPG transfer of its transaction. */
 export async function claimTransferForSettlement(db: Db, transactionHash: Hex) {
-  const { slot, stack, opgInTransaction } = claimTransfer(await readStack(db), transactionHash);
+  const supply = await db.find(tokenSupply, { id: SUPPLY_ID });
+  const { slot, stack, opgInTransaction } = claimTransfer(supply && unclaimedStack(supply), transactionHash);
   if (slot === null || !stack) return { claimed: null, opgInTransaction };
   const row = await db.find(unclaimedFeeTransfer, { slot });
-  await db.update(unclaimedFeeStack, { id: STACK_ID }).set({ depth: stack.depth });
+  await db.update(tokenSupply, { id: SUPPLY_ID }).set({ unclaimedFeeDepth: stack.depth });
   const claimed: MatchedTransfer | null = row ? { from: row.from, to: row.to, amount: row.amount, logIndex: row.logIndex } : null;
   return { claimed, opgInTransaction };
 }

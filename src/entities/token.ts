@@ -1,20 +1,64 @@
 import type { Context } from "ponder:registry";
-import { account, supplyBlock, tokenDaily, tokenHourly, tokenSupply } from "ponder:schema";
+import { account, supplyBlock, tokenDailyClosed, tokenHourlyClosed, tokenSupply } from "ponder:schema";
+import { pushTransfer, type UnclaimedStack } from "../../lib/fees";
+import { addFlows, NO_FLOWS, type PeriodFlows, transferFlows } from "../../lib/supply";
 import { dayOf, hourOf, SECONDS_PER_DAY, SECONDS_PER_HOUR } from "../../lib/time";
 
 type Db = Context["db"];
+type Hex = `0x${string}`;
 type At = { block: { number: bigint; timestamp: bigint } };
 
 export const SUPPLY_ID = "OPG";
 
 type SupplyState = typeof tokenSupply.$inferSelect;
-type SupplyFlow = { minted: bigint; burned: bigint; holdersDelta: number };
+/** `feeTransaction`: the transfer's transaction when x402 fees are indexed, to push it onto the pairing stack. */
+type SupplyFlow = { minted: bigint; burned: bigint; holdersDelta: number; amount: bigint; feeTransaction: Hex | null };
+
+/** The fee pairing stack's header, kept on the supply row (schema/token.ts). */
+export function unclaimedStack(row: SupplyState): UnclaimedStack | null {
+  return row.unclaimedFeeTransaction === null ? null : { transactionHash: row.unclaimedFeeTransaction, depth: row.unclaimedFeeDepth };
+}
+
+function pushedStack(row: SupplyState | null, transaction: Hex | null) {
+  if (transaction === null) return { unclaimedFeeTransaction: null, unclaimedFeeDepth: 0 };
+  return { unclaimedFeeTransaction: transaction, unclaimedFeeDepth: pushTransfer(row && unclaimedStack(row), transaction).depth };
+}
+
+const hourlyFlows = (row: SupplyState): PeriodFlows => ({
+  transferCount: row.hourlyTransferCount,
+  transferVolume: row.hourlyTransferVolume,
+  minted: row.hourlyMinted,
+  burned: row.hourlyBurned,
+});
+const dailyFlows = (row: SupplyState): PeriodFlows => ({
+  transferCount: row.dailyTransferCount,
+  transferVolume: row.dailyTransferVolume,
+  minted: row.dailyMinted,
+  burned: row.dailyBurned,
+});
+
+/** The open hour's and day's flows as the supply row's columns. */
+function openPeriodColumns(hour: PeriodFlows, day: PeriodFlows) {
+  return {
+    hourlyTransferCount: hour.transferCount,
+    hourlyTransferVolume: hour.transferVolume,
+    hourlyMinted: hour.minted,
+    hourlyBurned: hour.burned,
+    dailyTransferCount: day.transferCount,
+    dailyTransferVolume: day.transferVolume,
+    dailyMinted: day.minted,
+    dailyBurned: day.burned,
+  };
+}
 
 /**
- * Folds one transfer into the running totals with one upsert (the first transfer creates the row);
- * returns the totals before and after it.
+ * Folds one transfer into the running totals and into its hour's and day's flows, and pushes it onto
+ * the fee pairing stack, with one upsert (the first transfer creates the row); returns the row before
+ * and after it. The pushed transfer's slot is the new `unclaimedFeeDepth`. A transfer in a later
+ * hour (day) starts that period's flows afresh: the row before it still holds the closed period's.
  */
 export async function addToSupply(db: Db, flow: SupplyFlow, event: At): Promise<{ before: SupplyState | null; after: SupplyState }> {
+  const own = transferFlows(flow.amount, flow.minted, flow.burned);
   let before: SupplyState | null = null;
   const after = await db
     .insert(tokenSupply)
@@ -27,9 +71,13 @@ export async function addToSupply(db: Db, flow: SupplyFlow, event: At): Promise<
       transferCount: 1,
       lastBlock: event.block.number,
       lastTimestamp: event.block.timestamp,
+      ...openPeriodColumns(own, own),
+      ...pushedStack(null, flow.feeTransaction),
     })
     .onConflictDoUpdate((existing) => {
       before = { ...existing };
+      const sameHour = hourOf(existing.lastTimestamp) === hourOf(event.block.timestamp);
+      const sameDay = dayOf(existing.lastTimestamp) === dayOf(event.block.timestamp);
       return {
         minted: existing.minted + flow.minted,
         burned: existing.burned + flow.burned,
@@ -38,6 +86,11 @@ export async function addToSupply(db: Db, flow: SupplyFlow, event: At): Promise<
         transferCount: existing.transferCount + 1,
         lastBlock: event.block.number,
         lastTimestamp: event.block.timestamp,
+        ...openPeriodColumns(
+          addFlows(sameHour ? hourlyFlows(existing) : NO_FLOWS, own),
+          addFlows(sameDay ? dailyFlows(existing) : NO_FLOWS, own),
+        ),
+        ...pushedStack(existing, flow.feeTransaction),
       };
     });
   return { before, after };
@@ -91,43 +144,30 @@ export async function closeSupplyBlock(db: Db, before: SupplyState | null, event
   });
 }
 
-/** Folds one transfer into its hour's and its day's buckets, closing values taken from the supply after the transfer. */
-export async function recordTokenPeriods(db: Db, supply: SupplyState, flow: { amount: bigint; minted: bigint; burned: bigint }, event: At) {
-  const hour = hourOf(event.block.timestamp);
-  const day = dayOf(event.block.timestamp);
-  await recordBucket(db, tokenHourly, hour, hour * SECONDS_PER_HOUR, supply, flow, event);
-  await recordBucket(db, tokenDaily, day, day * SECONDS_PER_DAY, supply, flow, event);
+/**
+ * The first transfer of a new hour (day) closes the previous one: the supply row before it holds that
+ * period's flows and closing values, written as one row. The open period is the supply row's own,
+ * which the `token_hourly` and `token_daily` views add.
+ */
+export async function closeSupplyPeriods(db: Db, before: SupplyState | null, event: At) {
+  if (!before) return;
+  const hour = hourOf(before.lastTimestamp);
+  if (hour !== hourOf(event.block.timestamp)) {
+    await db.insert(tokenHourlyClosed).values(closedPeriodRow(before, hour, hour * SECONDS_PER_HOUR, hourlyFlows(before)));
+  }
+  const day = dayOf(before.lastTimestamp);
+  if (day !== dayOf(event.block.timestamp)) {
+    await db.insert(tokenDailyClosed).values(closedPeriodRow(before, day, day * SECONDS_PER_DAY, dailyFlows(before)));
+  }
 }
 
-async function recordBucket(
-  db: Db,
-  table: typeof tokenHourly | typeof tokenDaily,
-  id: number,
-  start: number,
-  supply: SupplyState,
-  flow: { amount: bigint; minted: bigint; burned: bigint },
-  event: At,
-) {
-  await db
-    .insert(table)
-    .values({
-      id,
-      timestamp: BigInt(start),
-      totalSupply: supply.totalSupply,
-      holders: supply.holders,
-      transferCount: 1,
-      transferVolume: flow.amount,
-      minted: flow.minted,
-      burned: flow.burned,
-      lastBlock: event.block.number,
-    })
-    .onConflictDoUpdate((row) => ({
-      totalSupply: supply.totalSupply,
-      holders: supply.holders,
-      transferCount: row.transferCount + 1,
-      transferVolume: row.transferVolume + flow.amount,
-      minted: row.minted + flow.minted,
-      burned: row.burned + flow.burned,
-      lastBlock: event.block.number,
-    }));
+function closedPeriodRow(supply: SupplyState, id: number, start: number, flows: PeriodFlows) {
+  return {
+    id,
+    timestamp: BigInt(start),
+    totalSupply: supply.totalSupply,
+    holders: supply.holders,
+    ...flows,
+    lastBlock: supply.lastBlock,
+  };
 }

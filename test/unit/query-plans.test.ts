@@ -1,12 +1,12 @@
 import { PGlite } from "@electric-sql/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/node-postgres";
-import { getTableConfig, PgDialect, type PgTable } from "drizzle-orm/pg-core";
+import { getTableConfig, getViewConfig, PgDialect, type PgTable } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDatabase } from "../../devnet/indexer";
 import { backends } from "../../devnet/stack";
-import { account, transfer } from "../../schema/token";
+import { account, tokenHourly, tokenHourlyClosed, tokenSupply, transfer } from "../../schema/token";
 import {
   balancesAtBlocks,
   balancesAtBlocksQuery,
@@ -166,5 +166,28 @@ describe.each(backends)("query plans at scale on %s", (backend) => {
     const scan = plan.find((n) => n["Relation Name"] === "account")!;
     expect(scan["Node Type"]).toMatch(/Index/);
     expect(scan["Actual Rows"]).toBeLessThanOrEqual(100);
+  });
+
+  it("reads a range of the hourly view as a primary-key range of the closed hours plus the supply row", async () => {
+    const dialect = new PgDialect();
+    for (const statement of [...ddl(tokenHourlyClosed), ...ddl(tokenSupply)]) await fixture.exec(statement);
+    await fixture.exec(`create view "token_hourly" as ${dialect.sqlToQuery(getViewConfig(tokenHourly).query!).sql}`);
+    // Three years of closed hours, and the open hour, 26,280, on the supply row.
+    await fixture.exec(`
+      insert into token_hourly_closed select n, n * 3600, n, 10, 2, n, 0, 0, n * 10 from generate_series(0, 26279) n;
+      insert into token_supply values ('OPG', 0, 0, 7, 11, 1, 262810, 26280 * 3600 + 59, 3, 30, 0, 0, 5, 50, 0, 0, null, 0);
+      analyze;`);
+    // The shape of rollupHourly's query (src/api/rollup.ts) over the last 30 days.
+    const from = 26280 - 30 * 24;
+    const sql = `select id, transfer_count, total_supply from token_hourly where id >= $1 and id <= $2 order by id`;
+    const plan = await explainSql(sql, [from, 26280]);
+    const closed = plan.find((n) => n["Relation Name"] === "token_hourly_closed")!;
+    expect(closed["Node Type"]).toMatch(/Index/);
+    expect(closed["Actual Rows"]).toBe(26280 - from);
+    const rows = await fixture.query<{ id: number; transfer_count: number; total_supply: string }>(sql, [26279, 26280]);
+    expect(rows.map((r) => [r.id, r.transfer_count, String(r.total_supply)])).toEqual([
+      [26279, 2, "26279"],
+      [26280, 3, "7"],
+    ]);
   });
 });
