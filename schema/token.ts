@@ -1,4 +1,3 @@
-import type { SQL, SQLWrapper } from "drizzle-orm";
 import { index, onchainTable, onchainView, sql } from "ponder";
 import { SECONDS_PER_DAY, SECONDS_PER_HOUR } from "../lib/time";
 
@@ -112,44 +111,23 @@ export const tokenHourlyClosed = onchainTable("token_hourly_closed", snapshotCol
 /** Closed days (id: unix seconds / 86400), written when the next day's first transfer arrives; read `token_daily`. */
 export const tokenDailyClosed = onchainTable("token_daily_closed", snapshotColumns);
 
-type Flows = "hourly" | "daily";
-
 /**
- * The view's columns, named as the tables' are. Every one is an aliased expression so that the two
- * branches of the union have one shape.
+ * A period view's first branch: the closed table's own columns, so the view's columns keep their
+ * types (GraphQL types and filters them as the table's).
  */
-function periodColumns(columns: {
-  id: SQL | SQLWrapper;
-  timestamp: SQL | SQLWrapper;
-  totalSupply: SQLWrapper;
-  holders: SQLWrapper;
-  transferCount: SQLWrapper;
-  transferVolume: SQLWrapper;
-  minted: SQLWrapper;
-  burned: SQLWrapper;
-  lastBlock: SQLWrapper;
-}) {
-  return {
-    id: sql<number>`${columns.id}`.as("id"),
-    timestamp: sql<bigint>`${columns.timestamp}`.as("timestamp"),
-    totalSupply: sql<bigint>`${columns.totalSupply}`.as("total_supply"),
-    holders: sql<number>`${columns.holders}`.as("holders"),
-    transferCount: sql<number>`${columns.transferCount}`.as("transfer_count"),
-    transferVolume: sql<bigint>`${columns.transferVolume}`.as("transfer_volume"),
-    minted: sql<bigint>`${columns.minted}`.as("minted"),
-    burned: sql<bigint>`${columns.burned}`.as("burned"),
-    lastBlock: sql<bigint>`${columns.lastBlock}`.as("last_block"),
-  };
+function closedColumns(table: typeof tokenHourlyClosed | typeof tokenDailyClosed) {
+  const { id, timestamp, totalSupply, holders, transferCount, transferVolume, minted, burned, lastBlock } = table;
+  return { id, timestamp, totalSupply, holders, transferCount, transferVolume, minted, burned, lastBlock };
 }
 
-/** The open hour or day: its flows so far are the supply row's. */
-function openPeriod(seconds: number, flows: Flows) {
+/** The open hour or day, in the columns' order: its flows so far are the supply row's. */
+function openPeriod(seconds: number, flows: "hourly" | "daily") {
   const hourly = flows === "hourly";
   // numeric division keeps the fraction: floor it, as hourOf and dayOf do.
   const bucket = sql`floor(${tokenSupply.lastTimestamp} / ${sql.raw(String(seconds))})`;
-  return periodColumns({
-    id: sql`${bucket}::integer`,
-    timestamp: sql`(${bucket} * ${sql.raw(String(seconds))})::numeric(78, 0)`,
+  return {
+    id: sql<number>`${bucket}::integer`.as("id"),
+    timestamp: sql<bigint>`(${bucket} * ${sql.raw(String(seconds))})::numeric(78, 0)`.as("timestamp"),
     totalSupply: tokenSupply.totalSupply,
     holders: tokenSupply.holders,
     transferCount: hourly ? tokenSupply.hourlyTransferCount : tokenSupply.dailyTransferCount,
@@ -157,7 +135,7 @@ function openPeriod(seconds: number, flows: Flows) {
     minted: hourly ? tokenSupply.hourlyMinted : tokenSupply.dailyMinted,
     burned: hourly ? tokenSupply.hourlyBurned : tokenSupply.dailyBurned,
     lastBlock: tokenSupply.lastBlock,
-  });
+  };
 }
 
 /**
@@ -166,27 +144,25 @@ function openPeriod(seconds: number, flows: Flows) {
  */
 export const tokenHourly = onchainView("token_hourly").as((qb) =>
   qb
-    .select(periodColumns(tokenHourlyClosed))
+    .select(closedColumns(tokenHourlyClosed))
     .from(tokenHourlyClosed)
-    .unionAll(qb.select(openPeriod(SECONDS_PER_HOUR, "hourly")).from(tokenSupply)),
+    .unionAll(qb.select(openPeriod(SECONDS_PER_HOUR, "hourly")).from(tokenSupply) as never),
 );
 
 /** Daily snapshot, id the day number (unix seconds / 86400): day, week and month series read 24 times fewer rows. */
 export const tokenDaily = onchainView("token_daily").as((qb) =>
   qb
-    .select(periodColumns(tokenDailyClosed))
+    .select(closedColumns(tokenDailyClosed))
     .from(tokenDailyClosed)
-    .unionAll(qb.select(openPeriod(SECONDS_PER_DAY, "daily")).from(tokenSupply)),
+    .unionAll(qb.select(openPeriod(SECONDS_PER_DAY, "daily")).from(tokenSupply) as never),
 );
 
 /**
- * The supply after each block in which a transfer happened; id is the block number. A block's row is
- * written when the next block's first transfer arrives (once per block, not once per transfer), so the
- * latest block with a transfer is not here yet: its totals are `token_supply`'s, whose `last_block` it
- * is. "The supply as of block N" is `token_supply` if its `last_block` <= N, else the row here with the
- * greatest id <= N: one primary-key lookup.
+ * The closing totals of each block with a transfer but the latest, id the block number: a block's row
+ * is written when the next block's first transfer arrives, once per block, not once per transfer.
+ * Read `supply_block`.
  */
-export const supplyBlock = onchainTable("supply_block", (t) => ({
+export const supplyBlockClosed = onchainTable("supply_block_closed", (t) => ({
   id: t.bigint().primaryKey(),
   timestamp: t.bigint().notNull(),
   minted: t.bigint().notNull(),
@@ -195,3 +171,25 @@ export const supplyBlock = onchainTable("supply_block", (t) => ({
   holders: t.integer().notNull(),
   transferCount: t.integer().notNull(),
 }));
+
+/**
+ * The supply after each block in which a transfer happened, id the block number: the closed blocks
+ * and the latest, whose totals are the supply row's. "The supply as of block N" is the row with the
+ * greatest id <= N: one backward walk of the primary key.
+ */
+export const supplyBlock = onchainView("supply_block").as((qb) => {
+  const { id, timestamp, minted, burned, totalSupply, holders, transferCount } = supplyBlockClosed;
+  const latest = {
+    id: tokenSupply.lastBlock,
+    timestamp: tokenSupply.lastTimestamp,
+    minted: tokenSupply.minted,
+    burned: tokenSupply.burned,
+    totalSupply: tokenSupply.totalSupply,
+    holders: tokenSupply.holders,
+    transferCount: tokenSupply.transferCount,
+  };
+  return qb
+    .select({ id, timestamp, minted, burned, totalSupply, holders, transferCount })
+    .from(supplyBlockClosed)
+    .unionAll(qb.select(latest).from(tokenSupply) as never);
+});

@@ -1,5 +1,5 @@
 import { db } from "ponder:api";
-import { supplyBlock, tokenSupply } from "ponder:schema";
+import { supplyBlock } from "ponder:schema";
 import { desc, lte } from "ponder";
 import { appConfig } from "../../lib/env";
 import { circulatingSupply } from "../../lib/supply";
@@ -9,20 +9,15 @@ import { balanceAt, balancesAtBlocks } from "./queries/token";
 
 const EMPTY = { minted: 0n, burned: 0n, totalSupply: 0n, holders: 0, transferCount: 0 };
 
-/**
- * The supply row holds the totals after its `lastBlock`; `supply_block` holds the closing totals of
- * every earlier block with a transfer (src/entities/token.ts writes a block's row when the next block's
- * first transfer arrives).
- */
+/** The supply after `block`: the `supply_block` row (closed blocks and the latest) with the greatest id <= it. */
 export async function supplyAt(block: number) {
-  const [[closed], [current], accounts] = await Promise.all([
+  const [[row], accounts] = await Promise.all([
     db
       .select()
       .from(supplyBlock)
       .where(lte(supplyBlock.id, BigInt(block)))
       .orderBy(desc(supplyBlock.id))
       .limit(1),
-    db.select().from(tokenSupply).limit(1),
     Promise.all(
       appConfig.nonCirculating.map(async ({ label, address }) => ({
         label,
@@ -31,7 +26,7 @@ export async function supplyAt(block: number) {
       })),
     ),
   ]);
-  const supply = current && current.lastBlock <= BigInt(block) ? current : (closed ?? EMPTY);
+  const supply = row ?? EMPTY;
   const nonCirculating = accounts.reduce((sum, account) => sum + account.balance, 0n);
   return {
     ...supply,

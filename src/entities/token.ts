@@ -1,5 +1,5 @@
 import type { Context } from "ponder:registry";
-import { account, supplyBlock, tokenDailyClosed, tokenHourlyClosed, tokenSupply } from "ponder:schema";
+import { account, supplyBlockClosed, tokenDailyClosed, tokenHourlyClosed, tokenSupply } from "ponder:schema";
 import { pushTransfer, type UnclaimedStack } from "../../lib/fees";
 import { addFlows, NO_FLOWS, type PeriodFlows, transferFlows } from "../../lib/supply";
 import { dayOf, hourOf, SECONDS_PER_DAY, SECONDS_PER_HOUR } from "../../lib/time";
@@ -129,11 +129,11 @@ export async function changeBalance(db: Db, address: `0x${string}`, delta: bigin
 /**
  * The first transfer of a new block closes the previous one: the totals before it are that block's
  * closing row, written once per block, not once per transfer. The block being indexed has no row yet;
- * its closing values are the supply row's own (src/api/supply.ts reads both).
+ * the `supply_block` view takes its closing values from the supply row.
  */
 export async function closeSupplyBlock(db: Db, before: SupplyState | null, event: At) {
   if (!before || before.lastBlock === event.block.number) return;
-  await db.insert(supplyBlock).values({
+  await db.insert(supplyBlockClosed).values({
     id: before.lastBlock,
     timestamp: before.lastTimestamp,
     minted: before.minted,

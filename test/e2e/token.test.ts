@@ -147,6 +147,49 @@ describe.each(backends)("OPG token on %s", (backend) => {
     expect(weekly.data.at(-1).totalSupply).toBe(totalSupply.toString());
   });
 
+  it("serves every hour, the open one included, and every block's supply, the latest included, over GraphQL", async () => {
+    const logs = await stack.devnet.base.client.getLogs({
+      address: stack.devnet.token,
+      event: parseAbiItem("event Transfer(address indexed from, address indexed to, uint256 value)"),
+      fromBlock: 0n,
+      toBlock: head,
+    });
+    const lastLog = logs.at(-1)!;
+    const lastHour = Math.floor(Number((await stack.devnet.base.client.getBlock({ blockNumber: lastLog.blockNumber })).timestamp) / 3600);
+    const inLastHour = [];
+    for (const log of logs) {
+      const block = mined.find((b) => b.number === log.blockNumber);
+      const timestamp = block
+        ? block.timestamp
+        : Number((await stack.devnet.base.client.getBlock({ blockNumber: log.blockNumber })).timestamp);
+      if (Math.floor(timestamp / 3600) === lastHour) inLastHour.push(log);
+    }
+    const query = `{
+      tokenHourlys(where: { id_gte: ${lastHour - 1} }, orderBy: "id", limit: 5) { items { id transferCount totalSupply lastBlock } }
+      supplyBlocks(orderBy: "id", orderDirection: "desc", limit: 2) { items { id totalSupply } }
+    }`;
+    const response = await fetch(`${stack.indexer.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query }),
+    });
+    const { data } = (await response.json()) as {
+      data: {
+        tokenHourlys: { items: { id: number; transferCount: number; totalSupply: string; lastBlock: string }[] };
+        supplyBlocks: { items: { id: string; totalSupply: string }[] };
+      };
+    };
+    const open = data.tokenHourlys.items.at(-1)!;
+    expect(open.id).toBe(lastHour);
+    expect(open.transferCount).toBe(inLastHour.length);
+    expect(open.lastBlock).toBe(lastLog.blockNumber.toString());
+    expect(open.totalSupply).toBe((await read("totalSupply", [], lastLog.blockNumber)).toString());
+    for (const row of data.supplyBlocks.items) {
+      expect(row.totalSupply, `block ${row.id}`).toBe((await read("totalSupply", [], BigInt(row.id))).toString());
+    }
+    expect(data.supplyBlocks.items[0]!.id).toBe(lastLog.blockNumber.toString());
+  });
+
   it("answers past supply exact to the block with at= and atBlock=", async () => {
     const middle = mined[Math.floor(mined.length / 2)]!;
     const byBlock = await stack.indexer.json(`/api/v1/supply?atBlock=${middle.number}`);

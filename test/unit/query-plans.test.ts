@@ -6,7 +6,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDatabase } from "../../devnet/indexer";
 import { backends } from "../../devnet/stack";
-import { account, tokenHourly, tokenHourlyClosed, tokenSupply, transfer } from "../../schema/token";
+import { account, supplyBlock, supplyBlockClosed, tokenHourly, tokenHourlyClosed, tokenSupply, transfer } from "../../schema/token";
 import {
   balancesAtBlocks,
   balancesAtBlocksQuery,
@@ -101,6 +101,16 @@ describe.each(backends)("query plans at scale on %s", (backend) => {
       insert into account
       select '0x' || lpad(to_hex(n), 40, '0'), (n * 7919) % 100000, 10, 1, 1, 2, 2 from generate_series(0, 19999) n;
       analyze;`);
+    const dialect = new PgDialect();
+    for (const statement of [...ddl(tokenHourlyClosed), ...ddl(supplyBlockClosed), ...ddl(tokenSupply)]) await fixture.exec(statement);
+    await fixture.exec(`create view "token_hourly" as ${dialect.sqlToQuery(getViewConfig(tokenHourly).query!).sql}`);
+    await fixture.exec(`create view "supply_block" as ${dialect.sqlToQuery(getViewConfig(supplyBlock).query!).sql}`);
+    // Three years of closed hours, and the open hour, 26,280, on the supply row.
+    await fixture.exec(`
+      insert into token_hourly_closed select n, n * 3600, n, 10, 2, n, 0, 0, n * 10 from generate_series(0, 26279) n;
+      insert into supply_block_closed select n * 10, n * 3600, n, 0, n, 10, n from generate_series(0, 26280) n;
+      insert into token_supply values ('OPG', 0, 0, 7, 11, 1, 262810, 26280 * 3600 + 59, 3, 30, 0, 0, 5, 50, 0, 0, null, 0);
+      analyze;`);
   }, 120_000);
   afterAll(() => fixture?.close());
 
@@ -168,15 +178,20 @@ describe.each(backends)("query plans at scale on %s", (backend) => {
     expect(scan["Actual Rows"]).toBeLessThanOrEqual(100);
   });
 
+  it("reads the supply as of a block from the supply_block view as one row of each branch", async () => {
+    const sql = `select id, total_supply from supply_block where id <= $1 order by id desc limit 1`;
+    const plan = await explainSql(sql, [123_456]);
+    const closed = plan.find((n) => n["Relation Name"] === "supply_block_closed")!;
+    expect(closed["Node Type"]).toMatch(/Index/);
+    expect(closed["Actual Rows"]).toBeLessThanOrEqual(1);
+    expect((await fixture.query<{ id: string }>(sql, [123_456])).map((r) => String(r.id))).toEqual(["123450"]);
+    // The latest block, 262810, is the supply row's: at and after it the answer is the current total.
+    expect(
+      (await fixture.query<{ id: string; total_supply: string }>(sql, [999_999])).map((r) => [String(r.id), String(r.total_supply)]),
+    ).toEqual([["262810", "7"]]);
+  });
+
   it("reads a range of the hourly view as a primary-key range of the closed hours plus the supply row", async () => {
-    const dialect = new PgDialect();
-    for (const statement of [...ddl(tokenHourlyClosed), ...ddl(tokenSupply)]) await fixture.exec(statement);
-    await fixture.exec(`create view "token_hourly" as ${dialect.sqlToQuery(getViewConfig(tokenHourly).query!).sql}`);
-    // Three years of closed hours, and the open hour, 26,280, on the supply row.
-    await fixture.exec(`
-      insert into token_hourly_closed select n, n * 3600, n, 10, 2, n, 0, 0, n * 10 from generate_series(0, 26279) n;
-      insert into token_supply values ('OPG', 0, 0, 7, 11, 1, 262810, 26280 * 3600 + 59, 3, 30, 0, 0, 5, 50, 0, 0, null, 0);
-      analyze;`);
     // The shape of rollupHourly's query (src/api/rollup.ts) over the last 30 days.
     const from = 26280 - 30 * 24;
     const sql = `select id, transfer_count, total_supply from token_hourly where id >= $1 and id <= $2 order by id`;
