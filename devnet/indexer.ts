@@ -17,6 +17,15 @@ function ponderBin(): string {
   return path.join(path.dirname(pkgPath), bin);
 }
 
+/**
+ * `npm start` and `npm run serve` bound V8's heap at package.json's `config.heapMb`; an indexer started
+ * here runs with the same bound, and a NODE_OPTIONS of the caller's comes after it, so it can override.
+ */
+function heapOptions(): string {
+  const pkg = JSON.parse(readFileSync(path.join(projectRoot, "package.json"), "utf8"));
+  return [`--max-old-space-size=${pkg.config.heapMb}`, process.env.NODE_OPTIONS ?? ""].join(" ").trim();
+}
+
 /** A fresh database per indexer: Ponder's RPC cache is keyed by chain id, and every devnet reuses 8453/10740. */
 export async function createDatabase(baseUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `opg_test_${process.pid}_${Date.now().toString(36)}_${Math.floor(Math.random() * 1e6)}`;
@@ -111,7 +120,15 @@ export class Indexer {
         ],
         {
           cwd: projectRoot,
-          env: { ...inherited, PONDER_TELEMETRY_DISABLED: "true", RPC_POLLING_INTERVAL_MS: "100", ...env, ...databaseEnv },
+          env: {
+            ...inherited,
+            // The bench's Ponder apps (another root) run as Ponder runs them by default.
+            ...(options.root ? {} : { NODE_OPTIONS: heapOptions() }),
+            PONDER_TELEMETRY_DISABLED: "true",
+            RPC_POLLING_INTERVAL_MS: "100",
+            ...env,
+            ...databaseEnv,
+          },
           stdio: ["ignore", "pipe", "pipe"],
         },
       ),
