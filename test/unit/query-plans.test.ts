@@ -170,6 +170,32 @@ describe.each(backends)("query plans at scale on %s", (backend) => {
     }
   });
 
+  it("reads a quiet account's balance at 720 blocks from its balance at the first and its few transfers since, with no probe per block", async () => {
+    const quiet = `0x${(1234).toString(16).padStart(40, "0")}` as const;
+    const blocks = Array.from({ length: 720 }, (_, i) => 5 + Math.floor(i * 2.7));
+    let executed = 0;
+    const counting = {
+      select: fixture.db.select.bind(fixture.db),
+      execute: (query: Parameters<typeof fixture.db.execute>[0]) => {
+        executed++;
+        return fixture.db.execute(query);
+      },
+    } as typeof fixture.db;
+    const balances = await balancesAtBlocks(counting, quiet, blocks);
+    expect(executed).toBe(0);
+    let changes = 0;
+    for (const block of blocks) {
+      const [latest] = await fixture.query<{ balance: string }>(
+        `select (case when "to" = $1 then to_balance else from_balance end)::text as balance from transfer
+         where ("from" = $1 or "to" = $1) and block_number <= $2 order by block_number desc, log_index desc limit 1`,
+        [quiet, block],
+      );
+      expect(balances.get(block), `block ${block}`).toBe(BigInt(latest?.balance ?? 0));
+      if (block > blocks[0]! && balances.get(block) !== balances.get(blocks[blocks.indexOf(block) - 1]!)) changes++;
+    }
+    expect(changes).toBeGreaterThan(3);
+  });
+
   it("ranks the top holders from the balance index without sorting the accounts", async () => {
     const plan = await explain(topHolders(fixture.db, 100));
     expect(plan.map((n) => n["Node Type"])).not.toContain("Sort");
