@@ -10,6 +10,10 @@ const feesIndexed = appConfig.x402 !== null;
 ponder.on("OPGToken:Transfer", async ({ event, context }) => {
   const { from, to, value } = event.args;
   const db = context.db;
+  // Every read of event.block, .transaction and .log goes through Ponder's access-profiling proxy: read each once.
+  const at = { block: { number: event.block.number, timestamp: event.block.timestamp } };
+  const transactionHash = event.transaction.hash;
+  const logIndex = event.log.logIndex;
 
   // Mint and burn are decided by the zero address alone: a zero-value mint must not touch 0x0's balance.
   const mint = isMint(from);
@@ -17,8 +21,8 @@ ponder.on("OPGToken:Transfer", async ({ event, context }) => {
   const minted = mint ? value : 0n;
   const burned = burn ? value : 0n;
 
-  const sender = mint ? null : await changeBalance(db, from, -value, event);
-  const receiver = burn ? null : await changeBalance(db, to, value, event);
+  const sender = mint ? null : await changeBalance(db, from, -value, at);
+  const receiver = burn ? null : await changeBalance(db, to, value, at);
   const holdersDelta =
     (sender ? holderDelta(sender.before, sender.after) : 0) + (receiver ? holderDelta(receiver.before, receiver.after) : 0);
 
@@ -28,27 +32,27 @@ ponder.on("OPGToken:Transfer", async ({ event, context }) => {
     from,
     to,
     amount: value,
-    blockNumber: event.block.number,
-    timestamp: event.block.timestamp,
-    transactionHash: event.transaction.hash,
-    logIndex: event.log.logIndex,
+    blockNumber: at.block.number,
+    timestamp: at.block.timestamp,
+    transactionHash,
+    logIndex,
     fromBalance: sender?.after ?? null,
     fromTransferCount: sender?.transferCount ?? null,
     toBalance: receiver?.after ?? null,
     toTransferCount: receiver?.transferCount ?? null,
   });
 
-  const feeTransaction = feesIndexed ? event.transaction.hash : null;
-  const { before, after } = await addToSupply(db, { minted, burned, holdersDelta, amount: value, feeTransaction }, event);
-  await closeSupplyBlock(db, before, event);
-  await closeSupplyPeriods(db, before, event);
+  const feeTransaction = feesIndexed ? transactionHash : null;
+  const { before, after } = await addToSupply(db, { minted, burned, holdersDelta, amount: value, feeTransaction }, at);
+  await closeSupplyBlock(db, before, at);
+  await closeSupplyPeriods(db, before, at);
 
   if (feesIndexed) {
     await offerTransferToSettlements(db, after.unclaimedFeeDepth, {
       from: from.toLowerCase() as `0x${string}`,
       to: to.toLowerCase() as `0x${string}`,
       amount: value,
-      logIndex: event.log.logIndex,
+      logIndex,
     });
   }
 });
