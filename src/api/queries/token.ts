@@ -111,14 +111,17 @@ type BalanceRow = {
 /**
  * A walk may read this many of the account's transfers per block asked before probing each block is
  * the cheaper plan: listed non-circulating accounts (treasuries, vesting) are mostly quiet, and a
- * 30-day hourly series asks 720 blocks.
+ * 30-day hourly series asks 720 blocks. Below `WALK_FROM_BLOCKS` blocks (a day series of 90 closes, a
+ * week series of 13) the probes are cheap anyway, and a walk that hit its limit would be wasted work.
  */
 const WALK_ROWS_PER_BLOCK = 2;
+const WALK_FROM_BLOCKS = 200;
 
 /**
- * One account's balance after each of `blocks`. Usually its balance at the first block (two one-row
- * index walks) and then its transfers up to the last block, two forward index ranges, applied in order.
- * An account busier than that in the range is read with `balancesAtBlocksQuery`, two probes per block.
+ * One account's balance after each of `blocks`. For many blocks: its balance at the first block (two
+ * one-row index walks) and then its transfers up to the last block, two forward index ranges, applied
+ * in order. For few blocks, or an account busier than that in the range, `balancesAtBlocksQuery`: two
+ * probes per block.
  */
 export async function balancesAtBlocks(
   db: ExecDb & ReadDb,
@@ -127,10 +130,18 @@ export async function balancesAtBlocks(
 ): Promise<Map<number, bigint>> {
   const sorted = [...new Set(blocks)].sort((a, b) => a - b);
   if (sorted.length === 0) return new Map();
+  if (sorted.length < WALK_FROM_BLOCKS) return probeBalancesAtBlocks(db, address, sorted);
   const limit = sorted.length * WALK_ROWS_PER_BLOCK;
   const between = (side: "from" | "to") =>
     db
-      .select()
+      .select({
+        id: transfer.id,
+        blockNumber: transfer.blockNumber,
+        logIndex: transfer.logIndex,
+        to: transfer.to,
+        fromBalance: transfer.fromBalance,
+        toBalance: transfer.toBalance,
+      })
       .from(transfer)
       .where(
         and(eq(transfer[side], address), gt(transfer.blockNumber, BigInt(sorted[0]!)), lte(transfer.blockNumber, BigInt(sorted.at(-1)!))),
@@ -142,7 +153,9 @@ export async function balancesAtBlocks(
 
   const balances = new Map<number, bigint>();
   let balance = start?.balance ?? 0n;
-  const transfers = [...new Map([...sent, ...received].map((row) => [row.id, row])).values()].sort((a, b) => newestFirst(b, a));
+  const transfers = [...new Map([...sent, ...received].map((row) => [row.id, row])).values()].sort((a, b) =>
+    a.blockNumber === b.blockNumber ? a.logIndex - b.logIndex : a.blockNumber < b.blockNumber ? -1 : 1,
+  );
   let next = 0;
   for (const block of sorted) {
     for (; next < transfers.length && transfers[next]!.blockNumber <= BigInt(block); next++) {
