@@ -83,6 +83,16 @@ describe.each(backends)("query plans at scale on %s", (backend) => {
     return explainSql(sql, params);
   }
 
+  /** An account's balance after `block`, straight from its transfers: the expectation, not the code under test. */
+  async function latestBalance(address: string, block: number): Promise<bigint> {
+    const [latest] = await fixture.query<{ balance: string }>(
+      `select (case when "to" = $1 then to_balance else from_balance end)::text as balance from transfer
+       where ("from" = $1 or "to" = $1) and block_number <= $2 order by block_number desc, log_index desc limit 1`,
+      [address, block],
+    );
+    return BigInt(latest?.balance ?? 0);
+  }
+
   async function explainSql(sql: string, params: unknown[]): Promise<Plan[]> {
     const [row] = await fixture.query<{ "QUERY PLAN": [{ Plan: Plan }] }>(`explain (analyze, format json) ${sql}`, params);
     return nodes(row!["QUERY PLAN"][0].Plan);
@@ -161,12 +171,7 @@ describe.each(backends)("query plans at scale on %s", (backend) => {
     }
     const balances = await balancesAtBlocks(fixture.db, HOT, blocks);
     for (const block of blocks) {
-      const [latest] = await fixture.query<{ balance: string }>(
-        `select (case when "to" = $1 then to_balance else from_balance end)::text as balance from transfer
-         where ("from" = $1 or "to" = $1) and block_number <= $2 order by block_number desc, log_index desc limit 1`,
-        [HOT, block],
-      );
-      expect(balances.get(block), `block ${block}`).toBe(BigInt(latest?.balance ?? 0));
+      expect(balances.get(block), `block ${block}`).toBe(await latestBalance(HOT, block));
     }
   });
 
@@ -185,12 +190,7 @@ describe.each(backends)("query plans at scale on %s", (backend) => {
     expect(executed).toBe(0);
     let changes = 0;
     for (const block of blocks) {
-      const [latest] = await fixture.query<{ balance: string }>(
-        `select (case when "to" = $1 then to_balance else from_balance end)::text as balance from transfer
-         where ("from" = $1 or "to" = $1) and block_number <= $2 order by block_number desc, log_index desc limit 1`,
-        [quiet, block],
-      );
-      expect(balances.get(block), `block ${block}`).toBe(BigInt(latest?.balance ?? 0));
+      expect(balances.get(block), `block ${block}`).toBe(await latestBalance(quiet, block));
       if (block > blocks[0]! && balances.get(block) !== balances.get(blocks[blocks.indexOf(block) - 1]!)) changes++;
     }
     expect(changes).toBeGreaterThan(3);
