@@ -20,13 +20,14 @@ export function fillSeries(
   },
 ): SeriesRow[] {
   const byStart = new Map(rows.map((row) => [Number(row.timestamp), row]));
+  const flows = Object.entries(options.flows);
   let carried: SeriesRow = {};
   for (const key of options.closing) carried[key] = options.opening?.[key] ?? null;
 
   return periodStarts(options.from, options.to, options.interval).map((start) => {
     const row = byStart.get(start);
     const filled: SeriesRow = { timestamp: start, time: new Date(start * 1000).toISOString() };
-    for (const [key, zero] of Object.entries(options.flows)) filled[key] = row?.[key] ?? zero;
+    for (const [key, zero] of flows) filled[key] = row?.[key] ?? zero;
     for (const key of options.closing) filled[key] = row?.[key] ?? carried[key] ?? null;
     carried = filled;
     return filled;

@@ -15,7 +15,8 @@ type Aggregate = "sum" | "min" | "max";
 /**
  * Rolls a snapshot table (id = hour number, or day number with `bucket: "day"`) up to `interval`
  * periods in SQL, then fills the gaps: the cost is the number of buckets in the range, never the
- * number of events. Flows are summed; closing values are the last bucket's.
+ * number of events. Flows are summed; closing values are the last bucket's. Within `where`, one row
+ * per bucket.
  */
 export async function rollupHourly(options: {
   table: PgTable | PgView;
@@ -48,20 +49,28 @@ export async function rollupHourly(options: {
   const lastBucket = bucketOf(options.to);
   const scope = options.where ? sql` and ${options.where}` : sql``;
 
-  const period = sql`extract(epoch from date_trunc(${options.interval}, to_timestamp(${options.id}::bigint * ${seconds}) at time zone 'UTC'))::bigint`;
+  // A series at the table's own bucket length reads its rows as they are: an index range, no grouping.
+  const direct = options.interval === (options.bucket ?? "hour");
+  const period = direct
+    ? sql`${options.id}::bigint * ${seconds}`
+    : sql`extract(epoch from date_trunc(${options.interval}, to_timestamp(${options.id}::bigint * ${seconds}) at time zone 'UTC'))::bigint`;
   const selections = [
     sql`${period} as "timestamp"`,
-    ...Object.entries(flows).map(
-      ([key, { column, aggregate }]) => sql`coalesce(${sql.raw(aggregate ?? "sum")}(${column}), 0)::text as ${sql.identifier(key)}`,
+    ...Object.entries(flows).map(([key, { column, aggregate }]) =>
+      direct
+        ? sql`coalesce(${column}, 0)::text as ${sql.identifier(key)}`
+        : sql`coalesce(${sql.raw(aggregate ?? "sum")}(${column}), 0)::text as ${sql.identifier(key)}`,
     ),
-    ...Object.entries(closing).map(
-      ([key, { column }]) => sql`(array_agg(${column} order by ${options.id} desc))[1]::text as ${sql.identifier(key)}`,
+    ...Object.entries(closing).map(([key, { column }]) =>
+      direct
+        ? sql`${column}::text as ${sql.identifier(key)}`
+        : sql`(array_agg(${column} order by ${options.id} desc))[1]::text as ${sql.identifier(key)}`,
     ),
   ];
   const rows = await db.execute(
     sql`select ${sql.join(selections, sql`, `)} from ${options.table}
         where ${options.id} >= ${firstBucket} and ${options.id} <= ${lastBucket}${scope}
-        group by 1 order by 1`,
+        ${direct ? sql`order by ${options.id}` : sql`group by 1 order by 1`}`,
   );
 
   let opening: SeriesRow | null = null;
@@ -75,14 +84,14 @@ export async function rollupHourly(options: {
     opening = (openingRows.rows[0] as SeriesRow | undefined) ?? null;
   }
 
-  const kinds = { ...flows, ...closing };
+  const counts = Object.entries({ ...flows, ...closing })
+    .filter(([, { kind }]) => kind === "count")
+    .map(([key]) => key);
+  // Amounts arrive as text (exact decimals) and stay strings; counts become numbers.
   const typed = (row: SeriesRow): SeriesRow => {
-    const out: SeriesRow = { timestamp: Number(row.timestamp) };
-    for (const [key, { kind }] of Object.entries(kinds)) {
-      const value = row[key];
-      out[key] = value === null || value === undefined ? null : kind === "count" ? Number(value) : String(value);
-    }
-    return out;
+    row.timestamp = Number(row.timestamp);
+    for (const key of counts) if (row[key] !== null && row[key] !== undefined) row[key] = Number(row[key]);
+    return row;
   };
 
   return fillSeries((rows.rows as SeriesRow[]).map(typed), {

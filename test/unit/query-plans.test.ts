@@ -8,10 +8,12 @@ import { createDatabase } from "../../devnet/indexer";
 import { backends } from "../../devnet/stack";
 import { account, supplyBlock, supplyBlockClosed, tokenHourly, tokenHourlyClosed, tokenSupply, transfer } from "../../schema/token";
 import {
+  accountHistory,
+  accountHistoryQuery,
+  balanceAt,
   balancesAtBlocks,
   balancesAtBlocksQuery,
   type ExecDb,
-  firstTransfer,
   type ReadDb,
   recentTransfers,
   topHolders,
@@ -124,14 +126,27 @@ describe.each(backends)("query plans at scale on %s", (backend) => {
   }, 120_000);
   afterAll(() => fixture?.close());
 
-  it("reads an account's newest transfers as two index walks that stop at the limit", async () => {
-    for (const side of ["from", "to"] as const) {
-      const plan = await explain(transfersOnSide(fixture.db, side, HOT, 25));
-      expect(plan.map((n) => n["Node Type"])).not.toContain("Sort");
-      const scan = plan.find((n) => n["Relation Name"] === "transfer")!;
+  it("reads an account page as four index walks in one statement, each stopping at its limit", async () => {
+    const upTo = 150_000;
+    const plan = await explain(accountHistoryQuery(fixture.db, HOT, 25, upTo));
+    expect(plan.map((n) => n["Node Type"])).not.toContain("Sort");
+    const scans = plan.filter((n) => n["Relation Name"] === "transfer");
+    expect(scans).toHaveLength(4);
+    for (const scan of scans) {
       expect(scan["Node Type"]).toBe("Index Scan");
       expect(scan["Actual Rows"]).toBeLessThanOrEqual(25);
     }
+
+    const page = await accountHistory(fixture.db, HOT, 25, upTo);
+    const [expected] = await fixture.query<{ first: string; recent: string[] }>(
+      `select (select id from transfer where "from" = $1 or "to" = $1 order by block_number, log_index limit 1) as first,
+        array(select id from transfer where ("from" = $1 or "to" = $1) and block_number <= $2
+          order by block_number desc, log_index desc limit 25) as recent`,
+      [HOT, upTo],
+    );
+    expect(page.first?.id).toBe(expected!.first);
+    expect(page.recent.map((row) => row.id)).toEqual(expected!.recent);
+    expect(page.latest?.balance).toBe(await latestBalance(HOT, upTo));
   });
 
   it("reads an account's balance as of a block as one-row walks of the same indexes", async () => {
@@ -142,12 +157,7 @@ describe.each(backends)("query plans at scale on %s", (backend) => {
       expect(scan["Node Type"]).toBe("Index Scan");
       expect(scan["Actual Rows"]).toBeLessThanOrEqual(1);
     }
-    const first = await firstTransfer(fixture.db, HOT);
-    const [expected] = await fixture.query<{ id: string }>(
-      `select id from transfer where "from" = $1 or "to" = $1 order by block_number, log_index limit 1`,
-      [HOT],
-    );
-    expect(first?.id).toBe(expected!.id);
+    expect((await balanceAt(fixture.db, HOT, 1000))?.balance).toBe(await latestBalance(HOT, 1000));
   });
 
   it("merges the two walks into the account's newest transfers", async () => {

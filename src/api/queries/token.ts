@@ -28,42 +28,62 @@ export function transfersOnSide(db: ReadDb, side: "from" | "to", address: `0x${s
 const newestFirst = (a: Transfer, b: Transfer) =>
   a.blockNumber === b.blockNumber ? b.logIndex - a.logIndex : a.blockNumber > b.blockNumber ? -1 : 1;
 
+/** The first `limit` of rows from both sides, newest first; a transfer to oneself is on both sides once. */
+function newest(rows: Transfer[], limit: number): Transfer[] {
+  return [...new Map(rows.map((row) => [row.id, row])).values()].sort(newestFirst).slice(0, limit);
+}
+
+/** One side's first transfer: a forward walk of the same index. */
+const firstOnSide = (db: ReadDb, side: "from" | "to", address: `0x${string}`) =>
+  db.select().from(transfer).where(eq(transfer[side], address)).orderBy(asc(transfer.blockNumber), asc(transfer.logIndex)).limit(1);
+
 /**
  * An account's `limit` most recent transfers: the newest `limit` sent and the newest `limit` received,
- * merged, up to a block for as-of answers. A single `from = a or to = a` query would have to sort every
- * transfer of the account.
+ * read in one statement (each branch its own index walk) and merged, up to a block for as-of answers.
+ * A single `from = a or to = a` query would have to sort every transfer of the account.
  */
 export async function recentTransfers(db: ReadDb, address: `0x${string}`, limit: number, upToBlock?: number): Promise<Transfer[]> {
-  const [sent, received] = await Promise.all([
-    transfersOnSide(db, "from", address, limit, upToBlock),
-    transfersOnSide(db, "to", address, limit, upToBlock),
-  ]);
-  const byId = new Map([...sent, ...received].map((row) => [row.id, row]));
-  return [...byId.values()].sort(newestFirst).slice(0, limit);
-}
-
-/** An account's first transfer: one forward walk per side. */
-export async function firstTransfer(db: ReadDb, address: `0x${string}`): Promise<Transfer | null> {
-  const side = (name: "from" | "to") =>
-    db.select().from(transfer).where(eq(transfer[name], address)).orderBy(asc(transfer.blockNumber), asc(transfer.logIndex)).limit(1);
-  const [[sent], [received]] = await Promise.all([side("from"), side("to")]);
-  if (!sent || !received) return sent ?? received ?? null;
-  return newestFirst(sent, received) < 0 ? received : sent;
+  const rows = await transfersOnSide(db, "from", address, limit, upToBlock).unionAll(transfersOnSide(db, "to", address, limit, upToBlock));
+  return newest(rows, limit);
 }
 
 /**
- * An account's balance and transfer count after `block`: what its latest transfer by then left on its
- * side. In a transfer to itself the receiving side is applied last. Null for an account with no
- * transfer by then, and for the zero address, whose balance is not kept.
+ * An account page in one statement, four index walks: its first transfer on each side and its newest
+ * `limit` on each side up to `upToBlock`. `latest` is the newest of those, the one its balance is read from.
  */
-export async function balanceAt(db: ReadDb, address: `0x${string}`, block: number) {
-  const [latest] = await recentTransfers(db, address, 1, block);
-  if (!latest) return null;
+export async function accountHistory(db: ReadDb, address: `0x${string}`, limit: number, upToBlock: number) {
+  const rows = await accountHistoryQuery(db, address, limit, upToBlock);
+  const all = newest(rows, rows.length);
+  // The first walks are not bounded by the block: an account whose first transfer came later has none by then.
+  const recent = all.filter((row) => row.blockNumber <= BigInt(upToBlock)).slice(0, limit);
+  return { first: all.at(-1) ?? null, recent, latest: recent[0] ? balanceAfter(recent[0], address) : null };
+}
+
+export const accountHistoryQuery = (db: ReadDb, address: `0x${string}`, limit: number, upToBlock: number) =>
+  firstOnSide(db, "from", address)
+    .unionAll(firstOnSide(db, "to", address))
+    .unionAll(transfersOnSide(db, "from", address, limit, upToBlock))
+    .unionAll(transfersOnSide(db, "to", address, limit, upToBlock));
+
+/**
+ * What an account's transfer left it with: the balance and transfer count on its side. In a transfer
+ * to itself the receiving side is applied last. Null for the zero address, whose balance is not kept.
+ */
+function balanceAfter(latest: Transfer, address: `0x${string}`) {
   const received = latest.to.toLowerCase() === address;
   const balance = received ? latest.toBalance : latest.fromBalance;
   const transferCount = received ? latest.toTransferCount : latest.fromTransferCount;
   if (balance === null || transferCount === null) return null;
   return { balance, transferCount, blockNumber: latest.blockNumber, timestamp: latest.timestamp };
+}
+
+/**
+ * An account's balance and transfer count after `block`: what its latest transfer by then left on its
+ * side. Null for an account with no transfer by then.
+ */
+export async function balanceAt(db: ReadDb, address: `0x${string}`, block: number) {
+  const [latest] = await recentTransfers(db, address, 1, block);
+  return latest ? balanceAfter(latest, address) : null;
 }
 
 /** The largest balances: a backward walk of the (balance, address) index, ties broken by address. */
