@@ -3,6 +3,8 @@ import { supplyBlock } from "ponder:schema";
 import { desc, lte } from "ponder";
 import { appConfig } from "../../lib/env";
 import { circulatingSupply } from "../../lib/supply";
+import type { BlockRef } from "./asof";
+import { type ApiContext, perPosition } from "./http";
 import { balanceAt, balancesAtBlocks } from "./queries/token";
 
 /** Reads of the supply after a given block; circulating supply applies today's non-circulating list. */
@@ -35,6 +37,12 @@ export async function supplyAt(block: number) {
     accounts,
   };
 }
+
+/** The head's supply is read once per indexed position: varied URLs miss the response cache but share it. */
+const supplyAtHead = perPosition((position) => supplyAt(position.base!.block));
+
+/** The supply after `asOf`, Base's block for this answer: the shared read when it is the indexed head. */
+export const supplyAfter = (c: ApiContext, asOf: BlockRef) => (asOf === c.var.asOf.base ? supplyAtHead(c.var.asOf) : supplyAt(asOf.block));
 
 /**
  * The non-circulating total after each of `blocks` (null: before the first transfer, nothing held):

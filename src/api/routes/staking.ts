@@ -28,7 +28,7 @@ import {
 import { endpoint } from "../openapi";
 import { rollupHourly } from "../rollup";
 import { nodeResponse, nodeRewardsResponse, stakingHistoryResponse, stakingResponse, validatorsResponse } from "../schemas/staking";
-import { supplyAt } from "../supply";
+import { supplyAfter } from "../supply";
 
 export const staking = new Hono<{ Variables: { asOf: AsOf } }>();
 
@@ -98,7 +98,7 @@ staking.get("/staking", async (c: ApiContext) => {
   const [row, pending, supply] = await Promise.all([
     stakingAt(asOf.staking.block),
     pendingUnbonding(asOf.staking),
-    asOf.base ? supplyAt(asOf.base.block) : null,
+    asOf.base ? supplyAfter(c, asOf.base) : null,
   ]);
   if (!row && asOf.historical) throw notFound("no staking had been indexed by then");
   const totals = row ?? EMPTY_STAKING;

@@ -4,7 +4,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { appConfig } from "../../../lib/env";
 import { formatUnits, OPG_DECIMALS, OPG_MAX_SUPPLY } from "../../../lib/supply";
-import { asOfParams, type BlockRef, resolveAsOf } from "../asof";
+import { asOfParams, resolveAsOf } from "../asof";
 import {
   type ApiContext,
   formatParam,
@@ -13,7 +13,6 @@ import {
   notFound,
   parseAddressParam,
   parseQuery,
-  perPosition,
   seriesQuery,
   seriesRange,
 } from "../http";
@@ -21,7 +20,7 @@ import { endpoint } from "../openapi";
 import { accountHistory, topHolders } from "../queries/token";
 import { rollupHourly } from "../rollup";
 import { accountResponse, supplyHistoryResponse, supplyResponse, topHoldersResponse } from "../schemas/token";
-import { nonCirculatingAtBlocks, supplyAt } from "../supply";
+import { nonCirculatingAtBlocks, supplyAfter } from "../supply";
 
 export const token = new Hono<{ Variables: { asOf: import("../http").AsOf } }>();
 
@@ -56,9 +55,6 @@ token.get("/supply", async (c: ApiContext) => {
   });
 });
 
-/** The head's supply is read once per indexed position: varied URLs miss the response cache but share it. */
-const supplyAtHead = perPosition((position) => supplyAt(position.base!.block));
-const supplyAfter = (c: ApiContext, asOf: BlockRef) => (asOf === c.var.asOf.base ? supplyAtHead(c.var.asOf) : supplyAt(asOf.block));
 const headSupply = async (c: ApiContext) => supplyAfter(c, await resolveAsOf(c, "base", {}));
 
 /** Plain whole-OPG numbers, the form coin listing sites poll. */
