@@ -51,23 +51,30 @@ type Totals = WindowTotals & { anomalies: number; otherTokenSettlements: number 
 async function windowTotals(range: HourRange, upTo?: BlockRef): Promise<Totals> {
   const partial = upTo && hourOf(upTo.timestamp) === range.toHour ? { hour: range.toHour, block: BigInt(upTo.block), upTo } : null;
   const closed = partial ? { ...range, toHour: range.toHour - 1 } : range;
-  const [buckets, open, payers] = await Promise.all([
+  // The sums and the distinct payers in one statement: one round trip per window.
+  const [buckets, open] = await Promise.all([
     db.execute(
       sql`select coalesce(sum(${feeHourly.volume}), 0)::text as volume, coalesce(sum(${feeHourly.count}), 0)::int as count,
                  coalesce(sum(${feeHourly.anomalies}), 0)::int as anomalies,
-                 coalesce(sum(${feeHourly.otherTokenSettlements}), 0)::int as other
+                 coalesce(sum(${feeHourly.otherTokenSettlements}), 0)::int as other,
+                 (${distinctPayers(closed, partial)}) as payers
           from ${feeHourly} where ${feeHourly.id} between ${closed.fromHour} and ${closed.toHour}`,
     ),
     partial ? openHourTotals(partial.hour, partial.upTo) : null,
-    distinctPayers(closed, partial),
   ]);
-  const row = buckets.rows[0] as { volume: string; count: number | string; anomalies: number | string; other: number | string };
+  const row = buckets.rows[0] as {
+    volume: string;
+    count: number | string;
+    anomalies: number | string;
+    other: number | string;
+    payers: number | string;
+  };
   return {
     volume: BigInt(row.volume) + (open?.volume ?? 0n),
     count: Number(row.count) + (open?.count ?? 0),
     anomalies: Number(row.anomalies) + (open?.anomalies ?? 0),
     otherTokenSettlements: Number(row.other) + (open?.other ?? 0),
-    uniquePayers: payers,
+    uniquePayers: Number(row.payers),
   };
 }
 
@@ -116,10 +123,10 @@ async function settlementLogs(hour: number, upTo: BlockRef): Promise<number> {
 }
 
 /**
- * Exact distinct payers over a run of hours: payer-day rows for its whole days, payer-hour rows for
+ * The statement counting exact distinct payers over a run of hours: payer-day rows for its whole days, payer-hour rows for
  * the rest, and with `open` the payers of that hour's payments mined by its block.
  */
-async function distinctPayers(range: HourRange, open: { hour: number; block: bigint } | null): Promise<number> {
+function distinctPayers(range: HourRange, open: { hour: number; block: bigint } | null) {
   const { days, hours } = range.fromHour <= range.toHour ? splitIntoDays(range) : { days: null, hours: [] };
   const parts = hours.map(
     (part) => sql`select ${feePayerHour.payer} as payer from ${feePayerHour}
@@ -139,9 +146,8 @@ async function distinctPayers(range: HourRange, open: { hour: number; block: big
             and not ${feePayment.anomaly} and ${feePayment.payer} is not null and ${feePayment.payee} is not null`,
     );
   }
-  if (parts.length === 0) return 0;
-  const result = await db.execute(sql`select count(distinct payer)::int as payers from (${sql.join(parts, sql` union all `)}) as presence`);
-  return Number((result.rows[0] as { payers: number | string }).payers);
+  if (parts.length === 0) return sql`select 0`;
+  return sql`select count(distinct payer)::int from (${sql.join(parts, sql` union all `)}) as presence`;
 }
 
 function windowBody(range: HourRange, totals: Totals) {
