@@ -113,7 +113,7 @@ async function run(total: number) {
 
       const to = devnet.base.time;
       const trend = (interval: string) => (sample: number) =>
-        // `_` changes the URL so the API's per-URL response cache never answers for the database.
+        // `_` changes the URL, as distinct questions do for a cache in front of the API.
         `${indexer.url}/api/v1/fees/trends?interval=${interval}&from=${start}&to=${to}&_=${sample}`;
       const day = (await (await fetch(trend("day")(-10))).json()) as { data: { count: number }[] };
       const summed = day.data.reduce((n, bucket) => n + bucket.count, 0);

@@ -3,7 +3,7 @@ import autocannon from "autocannon";
 export type Route = {
   name: string;
   kind: "summary" | "entity" | "series" | "status";
-  /** The n-th distinct URL path: each asks a question the response cache has not seen. */
+  /** The n-th distinct URL path: each one a cache in front of the API has not seen. */
   path: (n: number) => string;
   /** A POST body instead (GraphQL); distinct per n as well. */
   body?: (n: number) => string;
@@ -14,8 +14,8 @@ export type Figures = { p50: number; p99: number; max: number; rps: number; non2
 let counter = 0;
 
 /**
- * 50 connections for `seconds`: uncached, every request a URL never asked before (so the 2 s
- * response cache never answers); warm, one URL over and over.
+ * 50 connections for `seconds`: uncached, every request a URL never asked before (a browser or CDN
+ * cache in front of the API would miss each); warm, one URL over and over.
  */
 export async function measure(origin: string, route: Route, mode: "uncached" | "warm", seconds: number): Promise<Figures> {
   const first = counter++;

@@ -103,7 +103,7 @@ export function report(input: {
     `- Machine: ${cpus[0]?.model ?? "unknown CPU"}, ${cpus.length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GB RAM, ${os.type()} ${os.release()}, Node ${process.version}.`,
     `- Load average (1, 5, 15 min) at the start: ${input.load.start.loadavg}; at the end: ${input.load.end.loadavg}. The load generator, anvil and the indexer share these cores.`,
     `- Chain: ${input.events} OPG transfer events (the mint included) in ${meta.blocks} blocks over ${meta.days} days, ${meta.holders} holders, about 1 % burns; the busiest account took part in ${meta.busyAccountTransfers} transfers.`,
-    `- Load: autocannon, 50 connections, ${input.seconds} s per route and mode. Uncached: every request a URL not asked before (a different \`from\`, address or a \`_=\` counter), so the 2 s response cache never answers; warm: one URL repeated.`,
+    `- Load: autocannon, 50 connections, ${input.seconds} s per route and mode. Uncached: every request a URL not asked before (a different \`from\`, address or a \`_=\` counter), as a browser or CDN cache in front of the API would miss them; warm: one URL repeated. The server keeps no answers (it sends an ETag and \`max-age=2\`), so both modes run the route's queries.`,
     "",
     backfillTable,
     "",

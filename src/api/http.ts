@@ -160,7 +160,7 @@ export function readAsOf(): Promise<AsOf> {
 
 /**
  * Memoizes a read of current state per indexed position: every request that sees one position
- * shares one query, so varied URLs (which miss the response cache) do not each re-read the same row.
+ * shares one query, so varied URLs do not each re-read the same row.
  */
 export function perPosition<T>(read: (asOf: AsOf) => Promise<T>): (asOf: AsOf) => Promise<T> {
   let last: { asOf: AsOf; value: Promise<T> } | null = null;
