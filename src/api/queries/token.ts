@@ -1,3 +1,4 @@
+import type { Placeholder } from "drizzle-orm";
 import type { PgDatabase } from "drizzle-orm/pg-core";
 import { and, asc, desc, eq, gt, lte, sql } from "ponder";
 import { account, transfer } from "../../../schema/token";
@@ -10,17 +11,41 @@ export type ReadDb = Pick<PgDatabase<any, any, any>, "select">;
 export type ExecDb = Pick<PgDatabase<any, any, any>, "execute">;
 
 type Transfer = typeof transfer.$inferSelect;
+/** A value, or a placeholder filled when a prepared statement runs. */
+type Bound<T> = T | Placeholder;
+
+/**
+ * The API's hot statements, built once per database: drizzle takes longer to build these walks' SQL
+ * than the database takes to run them, and on PostgreSQL a named statement is parsed once per connection.
+ */
+function preparedOnce<T>(build: (db: ReadDb) => T): (db: ReadDb) => T {
+  const built = new WeakMap<ReadDb, T>();
+  return (db) => {
+    let statement = built.get(db);
+    if (statement === undefined) {
+      statement = build(db);
+      built.set(db, statement);
+    }
+    return statement;
+  };
+}
+const bound = { address: sql.placeholder("address"), limit: sql.placeholder("limit"), upTo: sql.placeholder("upTo") };
 
 /**
  * One side of an account's history, newest first: a backward walk of the (side, block, logIndex)
  * index that stops after `limit` rows, however many transfers the account has.
  */
-export function transfersOnSide(db: ReadDb, side: "from" | "to", address: `0x${string}`, limit: number, upToBlock?: number) {
-  const onSide = eq(transfer[side], address);
+export function transfersOnSide(
+  db: ReadDb,
+  side: "from" | "to",
+  address: Bound<`0x${string}`>,
+  limit: Bound<number>,
+  upToBlock: Bound<bigint>,
+) {
   return db
     .select()
     .from(transfer)
-    .where(upToBlock === undefined ? onSide : and(onSide, lte(transfer.blockNumber, BigInt(upToBlock))))
+    .where(and(eq(transfer[side], address), lte(transfer.blockNumber, upToBlock)))
     .orderBy(desc(transfer.blockNumber), desc(transfer.logIndex))
     .limit(limit);
 }
@@ -34,36 +59,35 @@ function newest(rows: Transfer[], limit: number): Transfer[] {
 }
 
 /** One side's first transfer: a forward walk of the same index. */
-const firstOnSide = (db: ReadDb, side: "from" | "to", address: `0x${string}`) =>
+const firstOnSide = (db: ReadDb, side: "from" | "to", address: Bound<`0x${string}`>) =>
   db.select().from(transfer).where(eq(transfer[side], address)).orderBy(asc(transfer.blockNumber), asc(transfer.logIndex)).limit(1);
 
 /**
- * An account's `limit` most recent transfers: the newest `limit` sent and the newest `limit` received,
- * read in one statement (each branch its own index walk) and merged, up to a block for as-of answers.
- * A single `from = a or to = a` query would have to sort every transfer of the account.
- */
-export async function recentTransfers(db: ReadDb, address: `0x${string}`, limit: number, upToBlock?: number): Promise<Transfer[]> {
-  const rows = await transfersOnSide(db, "from", address, limit, upToBlock).unionAll(transfersOnSide(db, "to", address, limit, upToBlock));
-  return newest(rows, limit);
-}
-
-/**
  * An account page in one statement, four index walks: its first transfer on each side and its newest
- * `limit` on each side up to `upToBlock`. `latest` is the newest of those, the one its balance is read from.
+ * `limit` on each side up to `upToBlock`, merged (a single `from = a or to = a` query would have to
+ * sort every transfer of the account). `latest` is the newest of those, the one its balance is read from.
  */
 export async function accountHistory(db: ReadDb, address: `0x${string}`, limit: number, upToBlock: number) {
-  const rows = await accountHistoryQuery(db, address, limit, upToBlock);
+  const rows = await accountHistoryStatement(db).execute({ address, limit, upTo: String(upToBlock) });
   const all = newest(rows, rows.length);
   // The first walks are not bounded by the block: an account whose first transfer came later has none by then.
   const recent = all.filter((row) => row.blockNumber <= BigInt(upToBlock)).slice(0, limit);
   return { first: all.at(-1) ?? null, recent, latest: recent[0] ? balanceAfter(recent[0], address) : null };
 }
 
-export const accountHistoryQuery = (db: ReadDb, address: `0x${string}`, limit: number, upToBlock: number) =>
+export const accountHistoryQuery = (db: ReadDb, address: Bound<`0x${string}`>, limit: Bound<number>, upToBlock: Bound<bigint>) =>
   firstOnSide(db, "from", address)
     .unionAll(firstOnSide(db, "to", address))
     .unionAll(transfersOnSide(db, "from", address, limit, upToBlock))
     .unionAll(transfersOnSide(db, "to", address, limit, upToBlock));
+const accountHistoryStatement = preparedOnce((db) =>
+  accountHistoryQuery(db, bound.address, bound.limit, bound.upTo).prepare("opg_account_history"),
+);
+
+/** An account's latest transfer on each side up to a block: two one-row index walks in one statement. */
+export const latestTransfersQuery = (db: ReadDb, address: Bound<`0x${string}`>, upToBlock: Bound<bigint>) =>
+  transfersOnSide(db, "from", address, 1, upToBlock).unionAll(transfersOnSide(db, "to", address, 1, upToBlock));
+const latestTransfersStatement = preparedOnce((db) => latestTransfersQuery(db, bound.address, bound.upTo).prepare("opg_latest_transfers"));
 
 /**
  * What an account's transfer left it with: the balance and transfer count on its side. In a transfer
@@ -82,19 +106,20 @@ function balanceAfter(latest: Transfer, address: `0x${string}`) {
  * side. Null for an account with no transfer by then.
  */
 export async function balanceAt(db: ReadDb, address: `0x${string}`, block: number) {
-  const [latest] = await recentTransfers(db, address, 1, block);
+  const [latest] = newest(await latestTransfersStatement(db).execute({ address, upTo: String(block) }), 1);
   return latest ? balanceAfter(latest, address) : null;
 }
 
 /** The largest balances: a backward walk of the (balance, address) index, ties broken by address. */
-export function topHolders(db: ReadDb, limit: number) {
-  return db
+export const topHoldersQuery = (db: ReadDb, limit: Bound<number>) =>
+  db
     .select({ address: account.address, balance: account.balance, lastTimestamp: account.lastTimestamp })
     .from(account)
     .where(gt(account.balance, 0n))
     .orderBy(desc(account.balance), desc(account.address))
     .limit(limit);
-}
+const topHoldersStatement = preparedOnce((db) => topHoldersQuery(db, bound.limit).prepare("opg_top_holders"));
+export const topHolders = (db: ReadDb, limit: number) => topHoldersStatement(db).execute({ limit });
 
 /**
  * One account's balance after each of `blocks`, as one statement: per block, a one-row backward walk
