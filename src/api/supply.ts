@@ -5,21 +5,26 @@ import { appConfig } from "../../lib/env";
 import { circulatingSupply } from "../../lib/supply";
 import type { BlockRef } from "./asof";
 import { type ApiContext, perPosition } from "./http";
-import { balanceAt, balancesAtBlocks } from "./queries/token";
+import { balanceAt, balancesAtBlocks, bound, preparedOnce } from "./queries/token";
 
 /** Reads of the supply after a given block; circulating supply applies today's non-circulating list. */
 
 const EMPTY = { minted: 0n, burned: 0n, totalSupply: 0n, holders: 0, transferCount: 0 };
 
+const supplyBlockAt = preparedOnce((db) =>
+  db
+    .select()
+    .from(supplyBlock)
+    .where(lte(supplyBlock.id, bound.upTo))
+    .orderBy(desc(supplyBlock.id))
+    .limit(1)
+    .prepare("opg_supply_block_at"),
+);
+
 /** The supply after `block`: the `supply_block` row (closed blocks and the latest) with the greatest id <= it. */
 export async function supplyAt(block: number) {
   const [[row], accounts] = await Promise.all([
-    db
-      .select()
-      .from(supplyBlock)
-      .where(lte(supplyBlock.id, BigInt(block)))
-      .orderBy(desc(supplyBlock.id))
-      .limit(1),
+    supplyBlockAt(db).execute({ upTo: String(block) }),
     Promise.all(
       appConfig.nonCirculating.map(async ({ label, address }) => ({
         label,

@@ -12,13 +12,13 @@ export type ExecDb = Pick<PgDatabase<any, any, any>, "execute">;
 
 type Transfer = typeof transfer.$inferSelect;
 /** A value, or a placeholder filled when a prepared statement runs. */
-type Bound<T> = T | Placeholder;
+export type Bound<T> = T | Placeholder;
 
 /**
  * The API's hot statements, built once per database: drizzle takes longer to build these walks' SQL
  * than the database takes to run them, and on PostgreSQL a named statement is parsed once per connection.
  */
-function preparedOnce<T>(build: (db: ReadDb) => T): (db: ReadDb) => T {
+export function preparedOnce<T>(build: (db: ReadDb) => T): (db: ReadDb) => T {
   const built = new WeakMap<ReadDb, T>();
   return (db) => {
     let statement = built.get(db);
@@ -29,7 +29,7 @@ function preparedOnce<T>(build: (db: ReadDb) => T): (db: ReadDb) => T {
     return statement;
   };
 }
-const bound = { address: sql.placeholder("address"), limit: sql.placeholder("limit"), upTo: sql.placeholder("upTo") };
+export const bound = { address: sql.placeholder("address"), limit: sql.placeholder("limit"), upTo: sql.placeholder("upTo") };
 
 /**
  * One side of an account's history, newest first: a backward walk of the (side, block, logIndex)
