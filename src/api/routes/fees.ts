@@ -123,8 +123,9 @@ async function settlementLogs(hour: number, upTo: BlockRef): Promise<number> {
 }
 
 /**
- * The statement counting exact distinct payers over a run of hours: payer-day rows for its whole days, payer-hour rows for
- * the rest, and with `open` the payers of that hour's payments mined by its block.
+ * The statement counting exact distinct payers over a run of hours: payer-day rows for its whole
+ * days, payer-hour rows for the rest, and with `open` the payers of that hour's payments mined by its
+ * block.
  */
 function distinctPayers(range: HourRange, open: { hour: number; block: bigint } | null) {
   const { days, hours } = range.fromHour <= range.toHour ? splitIntoDays(range) : { days: null, hours: [] };
