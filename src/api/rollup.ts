@@ -4,6 +4,7 @@ import type { PgView } from "drizzle-orm/pg-core";
 import { type PgColumn, type PgTable, sql } from "ponder";
 import { fillSeries, type SeriesRow } from "../../lib/series";
 import { type Interval, periodStart, SECONDS_PER_DAY, SECONDS_PER_HOUR } from "../../lib/time";
+import { executeNamed } from "./queries/statements";
 
 type Kind = "amount" | "count";
 type SQL = ReturnType<typeof sql>;
@@ -38,9 +39,10 @@ export async function rollupHourly(options: {
   const closing = options.closing ?? {};
   const scopeFirst = options.where ? sql` where ${options.where}` : sql``;
   if (options.startAtFirstData) {
-    const [first] = (await db.execute(sql`select min(${options.id})::bigint as bucket from ${options.table}${scopeFirst}`)).rows as {
-      bucket: string | number | bigint | null;
-    }[];
+    const [first] = await executeNamed<{ bucket: string | number | bigint | null }>(
+      db,
+      sql`select min(${options.id})::bigint as bucket from ${options.table}${scopeFirst}`,
+    );
     if (first?.bucket !== null && first?.bucket !== undefined) {
       options = { ...options, from: Math.max(options.from, Number(first.bucket) * seconds) };
     }
@@ -67,7 +69,8 @@ export async function rollupHourly(options: {
         : sql`(array_agg(${column} order by ${options.id} desc))[1]::text as ${sql.identifier(key)}`,
     ),
   ];
-  const rows = await db.execute(
+  const rows = await executeNamed<SeriesRow>(
+    db,
     sql`select ${sql.join(selections, sql`, `)} from ${options.table}
         where ${options.id} >= ${firstBucket} and ${options.id} <= ${lastBucket}${scope}
         ${direct ? sql`order by ${options.id}` : sql`group by 1 order by 1`}`,
@@ -75,13 +78,14 @@ export async function rollupHourly(options: {
 
   let opening: SeriesRow | null = null;
   if (Object.keys(closing).length > 0) {
-    const openingRows = await db.execute(
+    const openingRows = await executeNamed<SeriesRow>(
+      db,
       sql`select ${sql.join(
         Object.entries(closing).map(([key, { column }]) => sql`${column}::text as ${sql.identifier(key)}`),
         sql`, `,
       )} from ${options.table} where ${options.id} < ${firstBucket}${scope} order by ${options.id} desc limit 1`,
     );
-    opening = (openingRows.rows[0] as SeriesRow | undefined) ?? null;
+    opening = openingRows[0] ?? null;
   }
 
   const counts = Object.entries({ ...flows, ...closing })
@@ -94,7 +98,7 @@ export async function rollupHourly(options: {
     return row;
   };
 
-  return fillSeries((rows.rows as SeriesRow[]).map(typed), {
+  return fillSeries(rows.map(typed), {
     from: options.from,
     to: options.to,
     interval: options.interval,

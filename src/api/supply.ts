@@ -5,7 +5,8 @@ import { appConfig } from "../../lib/env";
 import { circulatingSupply } from "../../lib/supply";
 import type { BlockRef } from "./asof";
 import { type ApiContext, perPosition } from "./http";
-import { balanceAt, balancesAtBlocks, bound, preparedOnce } from "./queries/token";
+import { bound, preparedOnce } from "./queries/statements";
+import { balanceAt, balancesAtBlocks } from "./queries/token";
 
 /** Reads of the supply after a given block; circulating supply applies today's non-circulating list. */
 

@@ -4,6 +4,7 @@ import { sql } from "ponder";
 import { appConfig } from "../../lib/env";
 import { REGISTRY_DEFAULT_HEARTBEAT_MAX_AGE, teeState } from "../../lib/verification";
 import type { BlockRef } from "./asof";
+import { executeNamed } from "./queries/statements";
 
 /** A block the answer is exact to: `asOf` names it, and nothing after it is read. */
 type Position = BlockRef;
@@ -18,12 +19,11 @@ const later = (a: { block: bigint; log: number } | null, b: { block: bigint; log
 async function maxAgesAt(block: number): Promise<(registry: string | null) => number> {
   const override = appConfig.teeHeartbeatMaxAgeSeconds;
   if (override !== null) return () => override;
-  const rows = (
-    await db.execute(
-      sql`select distinct on (registry) registry, max_age_seconds from ${teeHeartbeatMaxAge}
-          where block_number <= ${block} order by registry, block_number desc`,
-    )
-  ).rows as Row[];
+  const rows = await executeNamed<Row>(
+    db,
+    sql`select distinct on (registry) registry, max_age_seconds from ${teeHeartbeatMaxAge}
+        where block_number <= ${block} order by registry, block_number desc`,
+  );
   const byRegistry = new Map(rows.map((row) => [String(row.registry), Number(row.max_age_seconds)]));
   return (registry) => (registry !== null && byRegistry.get(registry)) || REGISTRY_DEFAULT_HEARTBEAT_MAX_AGE;
 }
@@ -43,8 +43,10 @@ export async function teesAt(position: Position, filter: { teeId?: `0x${string}`
     ],
     sql` and `,
   );
-  const [result, maxAgeOf] = await Promise.all([
-    db.execute(sql`
+  const [rows, maxAgeOf] = await Promise.all([
+    executeNamed<Row>(
+      db,
+      sql`
       select t.id, t.owner, t.tee_type, t.first_seen_block,
         t.heartbeat_count - (select count(*) from ${heartbeat} x where x.tee_id = t.id and x.block_number > ${n}) as heartbeat_count,
         t.individual_settlements - (select count(*) from ${individualSettlement} x where x.tee_id = t.id and x.block_number > ${n}) as individual_settlements,
@@ -62,11 +64,12 @@ export async function teesAt(position: Position, filter: { teeId?: `0x${string}`
       left join lateral (select block_number, timestamp from ${individualSettlement} x
         where x.tee_id = t.id and x.block_number <= ${n} order by x.block_number desc, x.log_index desc limit 1) s on true
       where ${where}
-      order by t.id`),
+      order by t.id`,
+    ),
     maxAgesAt(n),
   ]);
 
-  return (result.rows as Row[]).map((row) => {
+  return rows.map((row) => {
     const event =
       row.event_block === null ? null : { block: big(row.event_block)!, log: Number(row.event_log), registry: String(row.event_registry) };
     const beat =

@@ -1,35 +1,8 @@
-import type { Placeholder } from "drizzle-orm";
-import type { PgDatabase } from "drizzle-orm/pg-core";
 import { and, asc, desc, eq, gt, lte, sql } from "ponder";
 import { account, transfer } from "../../../schema/token";
-
-/** Any drizzle database over this schema: the API's read-only one, or a plain PGlite in the query-plan test. */
-// biome-ignore lint/suspicious/noExplicitAny: any drizzle driver and schema will do: only `select` is used
-export type ReadDb = Pick<PgDatabase<any, any, any>, "select">;
-
-// biome-ignore lint/suspicious/noExplicitAny: any drizzle driver and schema will do: only `execute` is used
-export type ExecDb = Pick<PgDatabase<any, any, any>, "execute">;
+import { type Bound, bound, type ExecDb, executeNamed, preparedOnce, type ReadDb } from "./statements";
 
 type Transfer = typeof transfer.$inferSelect;
-/** A value, or a placeholder filled when a prepared statement runs. */
-export type Bound<T> = T | Placeholder;
-
-/**
- * The API's hot statements, built once per database: drizzle takes longer to build these walks' SQL
- * than the database takes to run them, and on PostgreSQL a named statement is parsed once per connection.
- */
-export function preparedOnce<T>(build: (db: ReadDb) => T): (db: ReadDb) => T {
-  const built = new WeakMap<ReadDb, T>();
-  return (db) => {
-    let statement = built.get(db);
-    if (statement === undefined) {
-      statement = build(db);
-      built.set(db, statement);
-    }
-    return statement;
-  };
-}
-export const bound = { address: sql.placeholder("address"), limit: sql.placeholder("limit"), upTo: sql.placeholder("upTo") };
 
 /**
  * One side of an account's history, newest first: a backward walk of the (side, block, logIndex)
@@ -128,7 +101,8 @@ export const topHolders = (db: ReadDb, limit: number) => topHoldersStatement(db)
  * however many transfers the account has.
  */
 export function balancesAtBlocksQuery(address: `0x${string}`, blocks: readonly number[]) {
-  const list = sql.raw(`array[${blocks.map((block) => BigInt(block).toString()).join(",")}]::numeric[]`);
+  // One array parameter (not a literal in the text), so every block list shares one named statement.
+  const list = sql`${`{${blocks.map((block) => BigInt(block).toString()).join(",")}}`}::numeric[]`;
   const side = (column: "from" | "to") => sql`(
     select ${transfer.blockNumber}::text as block_number, ${transfer.logIndex} as log_index,
       ${column === "from" ? transfer.fromBalance : transfer.toBalance}::text as balance
@@ -214,8 +188,7 @@ export async function balancesAtBlocks(
 
 async function probeBalancesAtBlocks(db: ExecDb, address: `0x${string}`, blocks: readonly number[]): Promise<Map<number, bigint>> {
   const balances = new Map<number, bigint>();
-  const { rows } = (await db.execute(balancesAtBlocksQuery(address, blocks))) as unknown as { rows: BalanceRow[] };
-  for (const row of rows) {
+  for (const row of await executeNamed<BalanceRow>(db, balancesAtBlocksQuery(address, blocks))) {
     const sentAt = row.sent_block === null ? -1n : BigInt(row.sent_block);
     const receivedAt = row.received_block === null ? -1n : BigInt(row.received_block);
     const receivedLast = receivedAt > sentAt || (receivedAt === sentAt && (row.received_log ?? -1) >= (row.sent_log ?? -1));

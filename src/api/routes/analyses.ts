@@ -11,6 +11,7 @@ import { z } from "zod";
 import { type Analysis, type AnalysisParam, parseAnalysis } from "../../../lib/analyses";
 import { type ApiContext, type AsOf, badRequest, formatParam, limitParam, listResponse, notFound, parseQuery, timeParam } from "../http";
 import { endpoint } from "../openapi";
+import { executeNamed } from "../queries/statements";
 import { analysesListResponse, analysisResponse } from "../schemas/analyses";
 
 const queriesDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../queries");
@@ -89,8 +90,7 @@ analysesRoutes.get("/analyses/:name", async (c: ApiContext) => {
   const chunks = analysis.parts.map((part) =>
     "text" in part ? sql.raw(part.text) : "param" in part ? sql`${values[part.param]}` : sql`${tablesByName.get(part.table)!}`,
   );
-  const result = await db.execute(sql.join(chunks, sql``));
-  const rows = (result.rows as Record<string, unknown>[]).map(jsonSafe);
+  const rows = (await executeNamed<Record<string, unknown>>(db, sql.join(chunks, sql``))).map(jsonSafe);
   const used = Object.fromEntries(analysis.params.map((param) => [param, values[param]]));
   return listResponse(c, query.format, rows, { name: analysis.name, title: analysis.title, params: used, asOf: c.var.asOf });
 });

@@ -34,6 +34,7 @@ import {
   timeParam,
 } from "../http";
 import { endpoint } from "../openapi";
+import { executeNamed } from "../queries/statements";
 import { rollupHourly } from "../rollup";
 import { feeSummaryResponse, feeTrendsResponse, payeesResponse, topPayersResponse } from "../schemas/fees";
 
@@ -52,8 +53,9 @@ async function windowTotals(range: HourRange, upTo?: BlockRef): Promise<Totals> 
   const partial = upTo && hourOf(upTo.timestamp) === range.toHour ? { hour: range.toHour, block: BigInt(upTo.block), upTo } : null;
   const closed = partial ? { ...range, toHour: range.toHour - 1 } : range;
   // The sums and the distinct payers in one statement: one round trip per window.
-  const [buckets, open] = await Promise.all([
-    db.execute(
+  const [[row], open] = await Promise.all([
+    executeNamed<{ volume: string; count: number | string; anomalies: number | string; other: number | string; payers: number | string }>(
+      db,
       sql`select coalesce(sum(${feeHourly.volume}), 0)::text as volume, coalesce(sum(${feeHourly.count}), 0)::int as count,
                  coalesce(sum(${feeHourly.anomalies}), 0)::int as anomalies,
                  coalesce(sum(${feeHourly.otherTokenSettlements}), 0)::int as other,
@@ -62,19 +64,12 @@ async function windowTotals(range: HourRange, upTo?: BlockRef): Promise<Totals> 
     ),
     partial ? openHourTotals(partial.hour, partial.upTo) : null,
   ]);
-  const row = buckets.rows[0] as {
-    volume: string;
-    count: number | string;
-    anomalies: number | string;
-    other: number | string;
-    payers: number | string;
-  };
   return {
-    volume: BigInt(row.volume) + (open?.volume ?? 0n),
-    count: Number(row.count) + (open?.count ?? 0),
-    anomalies: Number(row.anomalies) + (open?.anomalies ?? 0),
-    otherTokenSettlements: Number(row.other) + (open?.other ?? 0),
-    uniquePayers: Number(row.payers),
+    volume: BigInt(row!.volume) + (open?.volume ?? 0n),
+    count: Number(row!.count) + (open?.count ?? 0),
+    anomalies: Number(row!.anomalies) + (open?.anomalies ?? 0),
+    otherTokenSettlements: Number(row!.other) + (open?.other ?? 0),
+    uniquePayers: Number(row!.payers),
   };
 }
 
@@ -88,8 +83,9 @@ async function openHourTotals(hour: number, upTo: BlockRef) {
   const [start, end] = [BigInt(hour * SECONDS_PER_HOUR), BigInt((hour + 1) * SECONDS_PER_HOUR)];
   const block = BigInt(upTo.block);
   const paid = sql`not ${feePayment.anomaly} and ${feePayment.payer} is not null and ${feePayment.payee} is not null`;
-  const [payments, settlements] = await Promise.all([
-    db.execute(
+  const [[row], settlements] = await Promise.all([
+    executeNamed<{ volume: string; count: number | string; anomalies: number | string }>(
+      db,
       sql`select coalesce(sum(${feePayment.amount}) filter (where ${paid}), 0)::text as volume,
                  (count(*) filter (where ${paid}))::int as count, (count(*) filter (where not (${paid})))::int as anomalies
           from ${feePayment}
@@ -97,9 +93,8 @@ async function openHourTotals(hour: number, upTo: BlockRef) {
     ),
     settlementLogs(hour, upTo),
   ]);
-  const row = payments.rows[0] as { volume: string; count: number | string; anomalies: number | string };
-  const [count, anomalies] = [Number(row.count), Number(row.anomalies)];
-  return { volume: BigInt(row.volume), count, anomalies, other: settlements - count - anomalies };
+  const [count, anomalies] = [Number(row!.count), Number(row!.anomalies)];
+  return { volume: BigInt(row!.volume), count, anomalies, other: settlements - count - anomalies };
 }
 
 /** How many settlement events the proxies emitted from the first block of `hour` (or their start block) to `upTo`. */
@@ -283,12 +278,12 @@ function partyRows(rows: PartyRow[], key: "payer" | "payee") {
 
 /** Payers ranked by volume within whole hours [hour of from, hour of to], from the payer-hour table. */
 async function topPayersInRange(range: HourRange, limit: number): Promise<PartyRow[]> {
-  const ranked = await db.execute(
+  const rows = await executeNamed<{ payer: `0x${string}`; volume: string; count: number | string }>(
+    db,
     sql`select ${feePayerHour.payer} as payer, sum(${feePayerHour.volume})::text as volume, sum(${feePayerHour.count})::int as count
         from ${feePayerHour} where ${feePayerHour.hour} between ${range.fromHour} and ${range.toHour}
         group by 1 order by sum(${feePayerHour.volume}) desc, 1 limit ${limit}`,
   );
-  const rows = ranked.rows as { payer: `0x${string}`; volume: string; count: number | string }[];
   if (rows.length === 0) return [];
   const totals = await db
     .select()

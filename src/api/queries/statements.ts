@@ -1,0 +1,63 @@
+import { createHash } from "node:crypto";
+import type { Placeholder, SQL } from "drizzle-orm";
+import type { PgDatabase, PgSession } from "drizzle-orm/pg-core";
+import { sql } from "ponder";
+
+/** Any drizzle database over this schema: the API's read-only one, or a plain PGlite in the query-plan test. */
+// biome-ignore lint/suspicious/noExplicitAny: any drizzle driver and schema will do: only `select` is used
+export type ReadDb = Pick<PgDatabase<any, any, any>, "select">;
+
+// biome-ignore lint/suspicious/noExplicitAny: any drizzle driver and schema will do: only `execute` is used
+export type ExecDb = Pick<PgDatabase<any, any, any>, "execute">;
+
+/** A value, or a placeholder filled when a prepared statement runs. */
+export type Bound<T> = T | Placeholder;
+export const bound = { address: sql.placeholder("address"), limit: sql.placeholder("limit"), upTo: sql.placeholder("upTo") };
+
+/**
+ * The API's hot statements, built once per database: drizzle takes longer to build these walks' SQL
+ * than the database takes to run them, and on PostgreSQL a named statement is parsed once per connection.
+ */
+export function preparedOnce<T>(build: (db: ReadDb) => T): (db: ReadDb) => T {
+  const built = new WeakMap<ReadDb, T>();
+  return (db) => {
+    let statement = built.get(db);
+    if (statement === undefined) {
+      statement = build(db);
+      built.set(db, statement);
+    }
+    return statement;
+  };
+}
+
+/**
+ * Past this many distinct statement texts, statements run unnamed: each name is a prepared statement
+ * kept by every pooled connection, and the API's texts are a fixed set (values travel as parameters),
+ * so reaching it means a text carries values, whose plans are not worth keeping.
+ */
+const MAX_NAMED_STATEMENTS = 500;
+const statementNames = new Map<string, string>();
+
+function statementName(text: string): string | undefined {
+  let name = statementNames.get(text);
+  if (name === undefined && statementNames.size < MAX_NAMED_STATEMENTS) {
+    name = `opg_${createHash("sha1").update(text).digest("hex").slice(0, 24)}`;
+    statementNames.set(text, name);
+  }
+  return name;
+}
+
+/**
+ * Runs raw SQL as a statement named after its text. PostgreSQL parses and plans an unnamed statement
+ * on every request; a named one once per connection, and after five runs it may keep a generic plan.
+ * For the series and summaries planning cost more than running: a 90-day supply series planned its
+ * statements in 0.7 ms and ran them in 0.15 ms. PGlite ignores the name.
+ */
+export async function executeNamed<Row>(db: ExecDb, query: SQL): Promise<Row[]> {
+  const built = db.execute(query).getQuery();
+  // Ponder's read-only type hides the session to keep writes out; only its reads are used here.
+  // biome-ignore lint/suspicious/noExplicitAny: see above
+  const { session } = (db as unknown as { _: { session: PgSession<any, any, any> } })._;
+  const result = await session.prepareQuery(built, undefined, statementName(built.sql), false).execute();
+  return (result as { rows: Row[] }).rows;
+}
