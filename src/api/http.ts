@@ -179,6 +179,20 @@ export function perPosition<T>(read: (asOf: AsOf) => Promise<T>): (asOf: AsOf) =
 type Env = { Variables: { asOf: AsOf } };
 
 /**
+ * The text of a response built from a string, read without materialising it. @hono/node-server (under
+ * Ponder's server) keeps such a body in a `cache` symbol and writes it to the socket in one call; any
+ * read through the Response API (clone, text) turns it into a web stream that is teed, re-read and
+ * written chunk by chunk. Null for any other response, which is then read the standard way.
+ */
+function stringBody(response: Response): string | null {
+  for (const symbol of Object.getOwnPropertySymbols(response)) {
+    const cached: unknown = (response as unknown as Record<symbol, unknown>)[symbol];
+    if (symbol.description === "cache" && Array.isArray(cached) && typeof cached[1] === "string") return cached[1];
+  }
+  return null;
+}
+
+/**
  * Reads the indexed position once per request and exposes it as `c.var.asOf`. The ETag hashes the
  * answer itself: a reorg can replace a block by another at the same height and second, so the
  * position alone would keep a stale answer's tag, and no answer is reused across requests.
@@ -187,14 +201,15 @@ export const freshness: MiddlewareHandler<Env> = async (c, next) => {
   c.set("asOf", await readAsOf());
   await next();
   if (c.res.status !== 200) return;
-  const body = await c.res.clone().arrayBuffer();
-  const etag = `W/"${createHash("sha1").update(new Uint8Array(body)).digest("base64url").slice(0, 20)}"`;
+  const body = stringBody(c.res) ?? new Uint8Array(await c.res.clone().arrayBuffer());
+  const etag = `W/"${createHash("sha1").update(body).digest("base64url").slice(0, 20)}"`;
   const cacheHeaders = { ETag: etag, "Cache-Control": "public, max-age=2" };
   if (c.req.header("if-none-match") === etag) {
     c.res = new Response(null, { status: 304, headers: cacheHeaders });
     return;
   }
-  for (const [name, value] of Object.entries(cacheHeaders)) c.header(name, value);
+  // On the response itself: c.header() on a finished response copies it through its body stream.
+  for (const [name, value] of Object.entries(cacheHeaders)) c.res.headers.set(name, value);
 };
 
 export type ApiContext = Context<Env>;
