@@ -162,15 +162,20 @@ export const tokenDaily = onchainView("token_daily").as((qb) =>
  * is written when the next block's first transfer arrives, once per block, not once per transfer.
  * Read `supply_block`.
  */
-export const supplyBlockClosed = onchainTable("supply_block_closed", (t) => ({
-  id: t.bigint().primaryKey(),
-  timestamp: t.bigint().notNull(),
-  minted: t.bigint().notNull(),
-  burned: t.bigint().notNull(),
-  totalSupply: t.bigint().notNull(),
-  holders: t.integer().notNull(),
-  transferCount: t.integer().notNull(),
-}));
+export const supplyBlockClosed = onchainTable(
+  "supply_block_closed",
+  (t) => ({
+    id: t.bigint().primaryKey(),
+    timestamp: t.bigint().notNull(),
+    minted: t.bigint().notNull(),
+    burned: t.bigint().notNull(),
+    totalSupply: t.bigint().notNull(),
+    holders: t.integer().notNull(),
+    transferCount: t.integer().notNull(),
+  }),
+  // at= finds the blocks around a time here before asking the RPC (src/api/asof.ts).
+  (table) => ({ timeIdx: index().on(table.timestamp, table.id) }),
+);
 
 /**
  * The supply after each block in which a transfer happened, id the block number: the closed blocks

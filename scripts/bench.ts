@@ -79,7 +79,8 @@ function routes(chain: BenchChain): Route[] {
   return [
     { name: "/supply", kind: "summary", path: (n) => `${v1}/supply?_=${n}` },
     { name: "/supply/total", kind: "summary", path: (n) => `${v1}/supply/total?_=${n}` },
-    { name: "/supply?at= (past hour)", kind: "summary", path: (n) => `${v1}/supply?at=${end - (n % 2_000_000)}` },
+    // Any second of the last 23 days, spread by a prime stride: each a block the API has not seen asked for.
+    { name: "/supply?at= (any time, 23 d)", kind: "summary", path: (n) => `${v1}/supply?at=${end - ((n * 7919) % 2_000_000)}` },
     { name: "/fees/summary?window=7d", kind: "summary", path: (n) => `${v1}/fees/summary?window=7d&_=${n}` },
     { name: "/staking", kind: "summary", path: (n) => `${v1}/staking?_=${n}` },
     { name: "/verification/status", kind: "summary", path: (n) => `${v1}/verification/status?_=${n}` },

@@ -1,7 +1,9 @@
-import { publicClients } from "ponder:api";
+import { db, publicClients } from "ponder:api";
 import { z } from "zod";
+import { lastBlockAtOrBefore as searchBlocks } from "../../lib/block-search";
 import type { ChainName } from "../../lib/config";
 import { type ApiContext, ApiError, badRequest, notFound, timeParam } from "./http";
+import { transferBlocksAround } from "./queries/token";
 
 /** A block on one chain: every as-of answer is the state after this block and names it. */
 export type BlockRef = { block: number; timestamp: number };
@@ -37,24 +39,26 @@ async function blockTimestamp(chain: ChainName, number: number): Promise<number>
 }
 
 /**
- * The last block with timestamp <= at, between genesis and the indexed head. Block times are nearly
- * regular, so interpolation lands close; every other step halves the range so the worst case stays
- * logarithmic when they are not (a test chain that jumps hours between blocks).
+ * Indexed blocks with a known timestamp on either side of a time, per chain: Base's blocks with an OPG
+ * transfer. A time between two of them needs no RPC call when no block lies between (Base's blocks
+ * nearly all carry transfers) and few otherwise.
  */
+const indexedBlocks: Partial<Record<ChainName, (at: number) => Promise<{ before: BlockRef | null; after: BlockRef | null }>>> = {
+  base: (at) => transferBlocksAround(db, at),
+};
+
+/** The last block with timestamp <= at, between genesis and the indexed head. */
 async function lastBlockAtOrBefore(chain: ChainName, at: number, head: BlockRef): Promise<BlockRef> {
   if (at >= head.timestamp) return head;
-  let low = { block: 0, timestamp: await blockTimestamp(chain, 0) };
-  if (low.timestamp > at) throw notFound(`${chain} had no block by ${at}`);
-  let high = head;
-  for (let step = 0; high.block - low.block > 1; step++) {
-    const interpolated = low.block + Math.floor(((at - low.timestamp) / (high.timestamp - low.timestamp)) * (high.block - low.block));
-    const guess = step % 2 === 0 ? interpolated : Math.floor((low.block + high.block) / 2);
-    const block = Math.min(high.block - 1, Math.max(low.block + 1, guess));
-    const timestamp = await blockTimestamp(chain, block);
-    if (timestamp <= at) low = { block, timestamp };
-    else high = { block, timestamp };
+  const known = (await indexedBlocks[chain]?.(at)) ?? { before: null, after: null };
+  // Rows past the head this answer describes (ponder serve reads while another process indexes) are not bounds.
+  const high = known.after && known.after.block < head.block ? known.after : head;
+  let low = known.before && known.before.block < high.block ? known.before : null;
+  if (!low) {
+    low = { block: 0, timestamp: await blockTimestamp(chain, 0) };
+    if (low.timestamp > at) throw notFound(`${chain} had no block by ${at}`);
   }
-  return low;
+  return searchBlocks(at, low, high, (block) => blockTimestamp(chain, block));
 }
 
 /** The first block with timestamp >= `time`, up to the block `upTo` (which must be at or after it). */

@@ -16,6 +16,8 @@ import {
   balancesAtBlocksQuery,
   latestTransfersQuery,
   topHoldersQuery,
+  transferBlocksAround,
+  transferBlocksAroundQuery,
 } from "../../src/api/queries/token";
 
 /** The table and its declared indexes, as Ponder creates them once the backfill is done. */
@@ -239,6 +241,26 @@ describe.each(backends)("query plans at scale on %s", (backend) => {
     expect(
       (await fixture.query<{ id: string; total_supply: string }>(sql, [999_999])).map((r) => [String(r.id), String(r.total_supply)]),
     ).toEqual([["262810", "7"]]);
+  });
+
+  it("finds the blocks with a transfer around a time as one-row walks of the (timestamp, id) index", async () => {
+    // supply_block_closed holds block n * 10 at n * 3600 for n <= 26280; the supply row, block 262810.
+    const at = 5000 * 3600 + 1800;
+    const { sql, params } = new PgDialect().sqlToQuery(transferBlocksAroundQuery(at));
+    const plan = await explainSql(sql, params);
+    const scans = plan.filter((n) => n["Relation Name"] === "supply_block_closed");
+    expect(scans).toHaveLength(2);
+    for (const scan of scans) {
+      expect(scan["Node Type"]).toMatch(/Index/);
+      expect(scan["Actual Rows"]).toBeLessThanOrEqual(1);
+    }
+    expect(await transferBlocksAround(fixture.db, at)).toEqual({
+      before: { block: 50000, timestamp: 5000 * 3600 },
+      after: { block: 50010, timestamp: 5001 * 3600 },
+    });
+    // After the last closed block the supply row's block is the bound; before the first, there is none.
+    expect((await transferBlocksAround(fixture.db, 26280 * 3600 + 1)).after).toEqual({ block: 262810, timestamp: 26280 * 3600 + 59 });
+    expect((await transferBlocksAround(fixture.db, -1)).before).toBeNull();
   });
 
   it("reads a range of the hourly view as a primary-key range of the closed hours plus the supply row", async () => {
