@@ -4,6 +4,7 @@ import { sql } from "ponder";
 import { appConfig } from "../../lib/env";
 import { REGISTRY_DEFAULT_HEARTBEAT_MAX_AGE, teeState } from "../../lib/verification";
 import type { BlockRef } from "./asof";
+import { type AsOf, perPosition } from "./http";
 import { executeNamed } from "./queries/statements";
 
 /** A block the answer is exact to: `asOf` names it, and nothing after it is read. */
@@ -107,3 +108,11 @@ export async function teesAt(position: Position, filter: { teeId?: `0x${string}`
 }
 
 export type TeeAt = Awaited<ReturnType<typeof teesAt>>[number];
+
+export const registryChain = appConfig.teeRegistry?.chain ?? "opengradient";
+
+/** The TEEs at the registry chain's indexed head, read once per indexed position and shared by every request that sees it. */
+const teesAtHead = perPosition((asOf) => teesAt(asOf[registryChain]!));
+
+/** Every TEE after `position`: the shared read when it is the head this request sees. */
+export const teesAtPosition = (asOf: AsOf, position: Position) => (position === asOf[registryChain] ? teesAtHead(asOf) : teesAt(position));

@@ -31,6 +31,7 @@ import {
   timeParam,
 } from "../http";
 import { endpoint } from "../openapi";
+import { executeNamed } from "../queries/statements";
 import { rollupHourly } from "../rollup";
 import {
   inferenceResponse,
@@ -39,11 +40,10 @@ import {
   verificationHistoryResponse,
   verificationStatusResponse,
 } from "../schemas/verification";
-import { type TeeAt, teesAt } from "../verification-asof";
+import { registryChain, type TeeAt, teesAt, teesAtPosition } from "../verification-asof";
 
 export const verification = new Hono<{ Variables: { asOf: AsOf } }>();
 
-const registryChain = appConfig.teeRegistry?.chain ?? "opengradient";
 const settlementChain = appConfig.settlementRelay?.chain ?? registryChain;
 
 /** The time TEE states are judged at: the latest indexed block on the registry's chain. */
@@ -152,27 +152,52 @@ async function openHourSettlements(hour: number, block: bigint) {
 }
 
 /** The lag histogram of a window: daily cells for its whole days, hourly cells for the hours at its edges. */
-async function lagHistogram(firstHour: number, lastHour: number): Promise<LagBin[]> {
-  const { days, hours } = splitWindow(firstHour, lastHour);
-  const [hourly, daily] = await Promise.all([
-    hours.length === 0
-      ? []
-      : db
-          .select({ lag: verificationLagHourly.lagSeconds, count: sql<string>`sum(${verificationLagHourly.count})` })
-          .from(verificationLagHourly)
-          .where(
-            or(...hours.map((range) => and(gte(verificationLagHourly.hour, range.first), lte(verificationLagHourly.hour, range.last)))),
-          )
-          .groupBy(verificationLagHourly.lagSeconds),
-    days === null
-      ? []
-      : db
-          .select({ lag: verificationLagDaily.lagSeconds, count: sql<string>`sum(${verificationLagDaily.count})` })
-          .from(verificationLagDaily)
-          .where(and(gte(verificationLagDaily.day, days.first), lte(verificationLagDaily.day, days.last)))
-          .groupBy(verificationLagDaily.lagSeconds),
-  ]);
-  return [...hourly, ...daily].map((bin) => ({ lag: Number(bin.lag), count: Number(bin.count) }));
+/**
+ * A window's closed hours in one statement: the hourly totals summed, and the lag histogram from the
+ * daily cells for whole days and the hourly cells for the hours either side (`splitWindow`). Hour
+ * ranges travel as arrays, so every window shape is one named statement.
+ */
+async function closedWindow(firstHour: number, lastHour: number) {
+  const empty = lastHour < firstHour;
+  const { days, hours } = empty ? { days: null, hours: [] } : splitWindow(firstHour, lastHour);
+  const list = (values: number[]) => sql`${`{${values.join(",")}}`}::int[]`;
+  const [row] = await executeNamed<{
+    verified: string;
+    unregistered_verified: string;
+    batches: string;
+    batched: string;
+    lag_sum: string;
+    lag_max: string | null;
+    bins: [string, string][];
+  }>(
+    db,
+    sql`with bins as (
+        select ${verificationLagHourly.lagSeconds} as lag, ${verificationLagHourly.count} as count
+        from unnest(${list(hours.map((range) => range.first))}, ${list(hours.map((range) => range.last))}) as r(first, last)
+        join ${verificationLagHourly} on ${verificationLagHourly.hour} between r.first and r.last
+        union all
+        select ${verificationLagDaily.lagSeconds}, ${verificationLagDaily.count} from ${verificationLagDaily}
+        where ${verificationLagDaily.day} between ${days?.first ?? 1} and ${days?.last ?? 0})
+      select coalesce(sum(${verificationHourly.verified}), 0)::text as verified,
+        coalesce(sum(${verificationHourly.unregisteredVerified}), 0)::text as unregistered_verified,
+        coalesce(sum(${verificationHourly.batches}), 0)::text as batches,
+        coalesce(sum(${verificationHourly.batchedInferences}), 0)::text as batched,
+        coalesce(sum(${verificationHourly.lagSum}), 0)::text as lag_sum,
+        max(${verificationHourly.lagMax})::text as lag_max,
+        (select coalesce(json_agg(json_build_array(lag::text, total::text)), '[]') from
+          (select lag, sum(count) as total from bins group by lag) grouped) as bins
+      from ${verificationHourly}
+      where ${verificationHourly.id} between ${empty ? 1 : firstHour} and ${empty ? 0 : lastHour}`,
+  );
+  return {
+    verified: Number(row?.verified ?? 0),
+    unregisteredVerified: Number(row?.unregistered_verified ?? 0),
+    batches: Number(row?.batches ?? 0),
+    batched: Number(row?.batched ?? 0),
+    lagSum: Number(row?.lag_sum ?? 0),
+    lagMax: row?.lag_max ?? null,
+    bins: (row?.bins ?? []).map(([lag, count]: [string, string]): LagBin => ({ lag: Number(lag), count: Number(count) })),
+  };
 }
 
 endpoint({
@@ -196,31 +221,20 @@ verification.get("/verification/status", async (c: ApiContext) => {
       ? { hour: window.lastHour, block: BigInt(settlementAt.block) }
       : null;
   const closedLastHour = openHour ? window.lastHour - 1 : window.lastHour;
-  const [tees, [hourly], lagBins, open] = await Promise.all([
-    position ? teesAt(position) : noTees(),
-    db
-      .select({
-        verified: sql<string>`coalesce(sum(${verificationHourly.verified}), 0)`,
-        unregisteredVerified: sql<string>`coalesce(sum(${verificationHourly.unregisteredVerified}), 0)`,
-        batches: sql<string>`coalesce(sum(${verificationHourly.batches}), 0)`,
-        batched: sql<string>`coalesce(sum(${verificationHourly.batchedInferences}), 0)`,
-        lagSum: sql<string>`coalesce(sum(${verificationHourly.lagSum}), 0)`,
-        lagMax: sql<string | null>`max(${verificationHourly.lagMax})`,
-      })
-      .from(verificationHourly)
-      .where(and(gte(verificationHourly.id, window.firstHour), lte(verificationHourly.id, closedLastHour))),
-    closedLastHour < window.firstHour ? [] : lagHistogram(window.firstHour, closedLastHour),
+  const [tees, closed, open] = await Promise.all([
+    position ? teesAtPosition(c.var.asOf, position) : noTees(),
+    closedWindow(window.firstHour, closedLastHour),
     openHour ? openHourSettlements(openHour.hour, openHour.block) : null,
   ]);
   const totals = {
-    verified: Number(hourly?.verified ?? 0) + (open?.verified ?? 0),
-    unregisteredVerified: Number(hourly?.unregisteredVerified ?? 0) + (open?.unregisteredVerified ?? 0),
-    batches: Number(hourly?.batches ?? 0) + (open?.batches ?? 0),
-    batched: Number(hourly?.batched ?? 0) + (open?.batched ?? 0),
-    lagSum: Number(hourly?.lagSum ?? 0) + (open?.lagSum ?? 0),
-    lagMax: [hourly?.lagMax, open?.lagMax].filter((lag) => lag !== null && lag !== undefined).map(Number),
+    verified: closed.verified + (open?.verified ?? 0),
+    unregisteredVerified: closed.unregisteredVerified + (open?.unregisteredVerified ?? 0),
+    batches: closed.batches + (open?.batches ?? 0),
+    batched: closed.batched + (open?.batched ?? 0),
+    lagSum: closed.lagSum + (open?.lagSum ?? 0),
+    lagMax: [closed.lagMax, open?.lagMax].filter((lag) => lag !== null && lag !== undefined).map(Number),
   };
-  const bins = [...lagBins, ...(open?.bins ?? [])];
+  const bins = [...closed.bins, ...(open?.bins ?? [])];
 
   const byState = Object.fromEntries(TEE_STATES.map((state) => [state, 0])) as Record<(typeof TEE_STATES)[number], number>;
   for (const tee of tees) byState[tee.state]++;
@@ -280,7 +294,12 @@ endpoint({
 verification.get("/verification/tees", async (c: ApiContext) => {
   const query = parseQuery(c, teeListQuery);
   const position = await positionOf(c, query);
-  const [rows, names] = await Promise.all([position ? teesAt(position, { type: query.type }) : noTees(), typeNames()]);
+  const tees = !position
+    ? noTees()
+    : query.type === undefined
+      ? teesAtPosition(c.var.asOf, position)
+      : teesAt(position, { type: query.type });
+  const [rows, names] = await Promise.all([tees, typeNames()]);
   const matching = rows.map((row) => describeTee(row, names)).filter((tee) => query.state === undefined || tee.state === query.state);
   return listResponse(c, query.format, matching.slice(0, query.limit), { total: matching.length, asOf: position });
 });
