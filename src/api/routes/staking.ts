@@ -21,6 +21,7 @@ import {
   notFound,
   parseAddressParam,
   parseQuery,
+  perPosition,
   seriesQuery,
   seriesRange,
   timeParam,
@@ -68,6 +69,12 @@ async function stakingAt(block: number) {
   return row ?? null;
 }
 
+/** The staking totals and the unbonding still pending after a block. */
+const stakingState = (at: BlockRef) => Promise.all([stakingAt(at.block), pendingUnbonding(at)]);
+
+/** At the staking chain's indexed head: read once per indexed position and shared by every request that sees it. */
+const stakingStateAtHead = perPosition((asOf) => stakingState(asOf[stakingChain]!));
+
 /**
  * The staking chain's block, and Base's last block by that block's time: the supply the ratio divides
  * by is the supply that existed when the stake did.
@@ -95,9 +102,8 @@ endpoint({
 staking.get("/staking", async (c: ApiContext) => {
   const query = parseQuery(c, stakingQuery);
   const asOf = await resolveBoth(c, query);
-  const [row, pending, supply] = await Promise.all([
-    stakingAt(asOf.staking.block),
-    pendingUnbonding(asOf.staking),
+  const [[row, pending], supply] = await Promise.all([
+    asOf.staking === c.var.asOf[stakingChain] ? stakingStateAtHead(c.var.asOf) : stakingState(asOf.staking),
     asOf.base ? supplyAfter(c, asOf.base) : null,
   ]);
   if (!row && asOf.historical) throw notFound("no staking had been indexed by then");
