@@ -52,24 +52,51 @@ type Totals = WindowTotals & { anomalies: number; otherTokenSettlements: number 
 async function windowTotals(range: HourRange, upTo?: BlockRef): Promise<Totals> {
   const partial = upTo && hourOf(upTo.timestamp) === range.toHour ? { hour: range.toHour, block: BigInt(upTo.block), upTo } : null;
   const closed = partial ? { ...range, toHour: range.toHour - 1 } : range;
-  // The sums and the distinct payers in one statement: one round trip per window.
   const [[row], open] = await Promise.all([
-    executeNamed<{ volume: string; count: number | string; anomalies: number | string; other: number | string; payers: number | string }>(
-      db,
-      sql`select coalesce(sum(${feeHourly.volume}), 0)::text as volume, coalesce(sum(${feeHourly.count}), 0)::int as count,
-                 coalesce(sum(${feeHourly.anomalies}), 0)::int as anomalies,
-                 coalesce(sum(${feeHourly.otherTokenSettlements}), 0)::int as other,
-                 (${distinctPayers(closed, partial)}) as payers
-          from ${feeHourly} where ${feeHourly.id} between ${closed.fromHour} and ${closed.toHour}`,
-    ),
+    executeNamed<SumsRow>(db, windowSums(closed, partial, 0)),
     partial ? openHourTotals(partial.hour, partial.upTo) : null,
   ]);
+  return totalsOf(row!, open);
+}
+
+/** Windows whose hours are all read from the buckets (the head's summary and the window before) in one statement. */
+async function bucketWindowsTotals(current: HourRange, previous: HourRange): Promise<[Totals, Totals]> {
+  const ranges = [current, previous];
+  const rows = await executeNamed<SumsRow>(
+    db,
+    sql.join(
+      ranges.map((range, index) => sql`(${windowSums(range, null, index)})`),
+      sql` union all `,
+    ),
+  );
+  const totals = (index: number) => totalsOf(rows.find((row) => Number(row.window) === index)!, null);
+  return [totals(0), totals(1)];
+}
+
+type SumsRow = {
+  window: number;
+  volume: string;
+  count: number | string;
+  anomalies: number | string;
+  other: number | string;
+  payers: number | string;
+};
+
+/** One window's sums and its distinct payers in one select: one round trip per window. */
+const windowSums = (closed: HourRange, partial: { hour: number; block: bigint } | null, index: number) =>
+  sql`select ${sql.raw(String(index))} as window, coalesce(sum(${feeHourly.volume}), 0)::text as volume,
+             coalesce(sum(${feeHourly.count}), 0)::int as count, coalesce(sum(${feeHourly.anomalies}), 0)::int as anomalies,
+             coalesce(sum(${feeHourly.otherTokenSettlements}), 0)::int as other,
+             (${distinctPayers(closed, partial)}) as payers
+      from ${feeHourly} where ${feeHourly.id} between ${closed.fromHour} and ${closed.toHour}`;
+
+function totalsOf(row: SumsRow, open: { volume: bigint; count: number; anomalies: number; other: number } | null): Totals {
   return {
-    volume: BigInt(row!.volume) + (open?.volume ?? 0n),
-    count: Number(row!.count) + (open?.count ?? 0),
-    anomalies: Number(row!.anomalies) + (open?.anomalies ?? 0),
-    otherTokenSettlements: Number(row!.other) + (open?.other ?? 0),
-    uniquePayers: Number(row!.payers),
+    volume: BigInt(row.volume) + (open?.volume ?? 0n),
+    count: Number(row.count) + (open?.count ?? 0),
+    anomalies: Number(row.anomalies) + (open?.anomalies ?? 0),
+    otherTokenSettlements: Number(row.other) + (open?.other ?? 0),
+    uniquePayers: Number(row.payers),
   };
 }
 
@@ -181,7 +208,9 @@ fees.get("/fees/summary", async (c: ApiContext) => {
   const asOf = await resolveAsOf(c, "base", query);
   const historical = query.at !== undefined || query.atBlock !== undefined;
   const { current, previous } = summaryWindows(asOf.timestamp, query.window);
-  const [now, before] = await Promise.all([windowTotals(current, historical ? asOf : undefined), windowTotals(previous)]);
+  const [now, before] = historical
+    ? await Promise.all([windowTotals(current, asOf), windowTotals(previous)])
+    : await bucketWindowsTotals(current, previous);
   return c.json({
     window: query.window,
     ...windowBody(current, now),
