@@ -234,16 +234,21 @@ export const validatorSet = onchainTable("validator_set", (t) => ({
  * Network staking after each block in which an event or a reconciliation touched it; id is the block
  * number, so "staking as of block N" is the row with the greatest id <= N.
  */
-export const stakingBlock = onchainTable("staking_block", (t) => ({
-  id: t.bigint().primaryKey(),
-  timestamp: t.bigint().notNull(),
-  totalStaked: t.bigint().notNull(),
-  unbonding: t.bigint().notNull(),
-  validators: t.integer().notNull(),
-  jailedValidators: t.integer().notNull(),
-  delegators: t.integer().notNull(),
-  slashed: t.bigint().notNull(),
-}));
+export const stakingBlock = onchainTable(
+  "staking_block",
+  (t) => ({
+    id: t.bigint().primaryKey(),
+    timestamp: t.bigint().notNull(),
+    totalStaked: t.bigint().notNull(),
+    unbonding: t.bigint().notNull(),
+    validators: t.integer().notNull(),
+    jailedValidators: t.integer().notNull(),
+    delegators: t.integer().notNull(),
+    slashed: t.bigint().notNull(),
+  }),
+  // at= on the staking chain finds the blocks around a time here before asking the RPC (src/api/asof.ts).
+  (table) => ({ timeIdx: index().on(table.timestamp, table.id) }),
+);
 
 /**
  * One validator's row as it stood after each block in which an event or a reconciliation changed its

@@ -2,8 +2,9 @@ import { db, publicClients } from "ponder:api";
 import { z } from "zod";
 import { lastBlockAtOrBefore as searchBlocks } from "../../lib/block-search";
 import type { ChainName } from "../../lib/config";
+import { appConfig } from "../../lib/env";
 import { type ApiContext, ApiError, badRequest, notFound, timeParam } from "./http";
-import { transferBlocksAround } from "./queries/token";
+import { stakingBlocksAround, transferBlocksAround } from "./queries/blocks";
 
 /** A block on one chain: every as-of answer is the state after this block and names it. */
 export type BlockRef = { block: number; timestamp: number };
@@ -40,17 +41,32 @@ async function blockTimestamp(chain: ChainName, number: number): Promise<number>
 
 /**
  * Indexed blocks with a known timestamp on either side of a time, per chain: Base's blocks with an OPG
- * transfer. A time between two of them needs no RPC call when no block lies between (Base's blocks
- * nearly all carry transfers) and few otherwise.
+ * transfer, the staking chain's blocks with a staking event. A time between two of them needs no RPC
+ * call when no block lies between (Base's blocks nearly all carry transfers) and few otherwise.
  */
-const indexedBlocks: Partial<Record<ChainName, (at: number) => Promise<{ before: BlockRef | null; after: BlockRef | null }>>> = {
-  base: (at) => transferBlocksAround(db, at),
-};
+type Around = (at: number) => Promise<{ before: BlockRef | null; after: BlockRef | null }>;
+const sources: [ChainName | undefined, Around][] = [
+  [appConfig.token.chain, (at) => transferBlocksAround(db, at)],
+  [appConfig.staking?.chain, (at) => stakingBlocksAround(db, at)],
+];
+const aroundOn = (chain: ChainName) => sources.filter(([on]) => on === chain).map(([, around]) => around);
+
+/** The nearest indexed blocks around `at` on a chain, from every table that has them. */
+async function bracket(chain: ChainName, at: number) {
+  const found = await Promise.all(aroundOn(chain).map((around) => around(at)));
+  let before: BlockRef | null = null;
+  let after: BlockRef | null = null;
+  for (const pair of found) {
+    if (pair.before && (!before || pair.before.block > before.block)) before = pair.before;
+    if (pair.after && (!after || pair.after.block < after.block)) after = pair.after;
+  }
+  return { before, after };
+}
 
 /** The last block with timestamp <= at, between genesis and the indexed head. */
 async function lastBlockAtOrBefore(chain: ChainName, at: number, head: BlockRef): Promise<BlockRef> {
   if (at >= head.timestamp) return head;
-  const known = (await indexedBlocks[chain]?.(at)) ?? { before: null, after: null };
+  const known = await bracket(chain, at);
   // Rows past the head this answer describes (ponder serve reads while another process indexes) are not bounds.
   const high = known.after && known.after.block < head.block ? known.after : head;
   let low = known.before && known.before.block < high.block ? known.before : null;

@@ -6,7 +6,14 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDatabase } from "../../devnet/indexer";
 import { backends } from "../../devnet/stack";
+import { stakingBlock } from "../../schema/staking";
 import { account, supplyBlock, supplyBlockClosed, tokenHourly, tokenHourlyClosed, tokenSupply, transfer } from "../../schema/token";
+import {
+  stakingBlocksAround,
+  stakingBlocksAroundQuery,
+  transferBlocksAround,
+  transferBlocksAroundQuery,
+} from "../../src/api/queries/blocks";
 import type { ExecDb, ReadDb } from "../../src/api/queries/statements";
 import {
   accountHistory,
@@ -16,8 +23,6 @@ import {
   balancesAtBlocksQuery,
   latestTransfersQuery,
   topHoldersQuery,
-  transferBlocksAround,
-  transferBlocksAroundQuery,
 } from "../../src/api/queries/token";
 
 /** The table and its declared indexes, as Ponder creates them once the backfill is done. */
@@ -114,7 +119,9 @@ describe.each(backends)("query plans at scale on %s", (backend) => {
       select '0x' || lpad(to_hex(n), 40, '0'), (n * 7919) % 100000, 10, 1, 1, 2, 2 from generate_series(0, 19999) n;
       analyze;`);
     const dialect = new PgDialect();
-    for (const statement of [...ddl(tokenHourlyClosed), ...ddl(supplyBlockClosed), ...ddl(tokenSupply)]) await fixture.exec(statement);
+    for (const statement of [...ddl(tokenHourlyClosed), ...ddl(supplyBlockClosed), ...ddl(tokenSupply), ...ddl(stakingBlock)]) {
+      await fixture.exec(statement);
+    }
     await fixture.exec(`create view "token_hourly" as ${dialect.sqlToQuery(getViewConfig(tokenHourly).query!).sql}`);
     await fixture.exec(`create view "supply_block" as ${dialect.sqlToQuery(getViewConfig(supplyBlock).query!).sql}`);
     // Three years of closed hours, and the open hour, 26,280, on the supply row.
@@ -122,6 +129,7 @@ describe.each(backends)("query plans at scale on %s", (backend) => {
       insert into token_hourly_closed select n, n * 3600, n, 10, 2, n, 0, 0, n * 10 from generate_series(0, 26279) n;
       insert into supply_block_closed select n * 10, n * 3600, n, 0, n, 10, n from generate_series(0, 26280) n;
       insert into token_supply values ('OPG', 0, 0, 7, 11, 1, 262810, 26280 * 3600 + 59, 3, 30, 0, 0, 5, 50, 0, 0, null, 0);
+      insert into staking_block select n * 7, n * 600, n, 0, 1, 0, 1, 0 from generate_series(1, 100000) n;
       analyze;`);
   }, 120_000);
   afterAll(() => fixture?.close());
@@ -261,6 +269,22 @@ describe.each(backends)("query plans at scale on %s", (backend) => {
     // After the last closed block the supply row's block is the bound; before the first, there is none.
     expect((await transferBlocksAround(fixture.db, 26280 * 3600 + 1)).after).toEqual({ block: 262810, timestamp: 26280 * 3600 + 59 });
     expect((await transferBlocksAround(fixture.db, -1)).before).toBeNull();
+  });
+
+  it("finds the blocks with a staking event around a time the same way", async () => {
+    const at = 50_000 * 600 + 599;
+    const { sql, params } = new PgDialect().sqlToQuery(stakingBlocksAroundQuery(at));
+    const walks = (await explainSql(sql, params)).filter((n) => n["Relation Name"] === "staking_block");
+    expect(walks).toHaveLength(2);
+    for (const walk of walks) {
+      expect(walk["Node Type"]).toMatch(/Index/);
+      expect(walk["Actual Rows"]).toBeLessThanOrEqual(1);
+    }
+    expect(await stakingBlocksAround(fixture.db, at)).toEqual({
+      before: { block: 350_000, timestamp: 50_000 * 600 },
+      after: { block: 350_007, timestamp: 50_001 * 600 },
+    });
+    expect((await stakingBlocksAround(fixture.db, 100_000 * 600)).after).toBeNull();
   });
 
   it("reads a range of the hourly view as a primary-key range of the closed hours plus the supply row", async () => {

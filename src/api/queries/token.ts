@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gt, lte, sql } from "ponder";
-import { account, supplyBlockClosed, tokenSupply, transfer } from "../../../schema/token";
+import { account, transfer } from "../../../schema/token";
 import { type Bound, bound, type ExecDb, executeNamed, preparedOnce, type ReadDb } from "./statements";
 
 type Transfer = typeof transfer.$inferSelect;
@@ -196,34 +196,4 @@ async function probeBalancesAtBlocks(db: ExecDb, address: `0x${string}`, blocks:
     balances.set(Number(row.block), BigInt(balance ?? 0));
   }
   return balances;
-}
-
-/**
- * The blocks with a transfer nearest `at` on either side, with their timestamps: one-row walks of
- * `supply_block_closed`'s (timestamp, id) index backward from `at` and forward past it, and the
- * supply row's latest block (the `supply_block` view's open row, read apart so that neither walk
- * becomes a sort of every block on its side).
- */
-export const transferBlocksAroundQuery = (at: number) => {
-  const closed = (before: boolean) => sql`(
-    select ${supplyBlockClosed.id}::text as block, ${supplyBlockClosed.timestamp}::text as timestamp
-    from ${supplyBlockClosed}
-    where ${before ? sql`${supplyBlockClosed.timestamp} <= ${at}` : sql`${supplyBlockClosed.timestamp} > ${at}`}
-    order by ${before ? sql`${supplyBlockClosed.timestamp} desc, ${supplyBlockClosed.id} desc` : sql`${supplyBlockClosed.timestamp}, ${supplyBlockClosed.id}`}
-    limit 1)`;
-  return sql`${closed(true)} union all ${closed(false)} union all
-    (select ${tokenSupply.lastBlock}::text, ${tokenSupply.lastTimestamp}::text from ${tokenSupply})`;
-};
-
-export async function transferBlocksAround(db: ExecDb, at: number) {
-  const rows = await executeNamed<{ block: string; timestamp: string }>(db, transferBlocksAroundQuery(at));
-  let before: { block: number; timestamp: number } | null = null;
-  let after: { block: number; timestamp: number } | null = null;
-  for (const row of rows) {
-    const ref = { block: Number(row.block), timestamp: Number(row.timestamp) };
-    if (ref.timestamp <= at) {
-      if (!before || ref.block > before.block) before = ref;
-    } else if (!after || ref.block < after.block) after = ref;
-  }
-  return { before, after };
 }
