@@ -135,6 +135,9 @@ function routes(chain: BenchChain): Route[] {
 
 export type LatencyRow = { backend: string; route: Route; uncached: Figures; warm: Figures };
 
+/** Routes that did not answer 200 before their load: the run still reports the rest, then fails. */
+const skipped: string[] = [];
+
 async function latencies(backend: string, indexer: Indexer, chain: BenchChain): Promise<LatencyRow[]> {
   const rows: LatencyRow[] = [];
   const all = routes(chain);
@@ -144,7 +147,9 @@ async function latencies(backend: string, indexer: Indexer, chain: BenchChain): 
       route.body ? { method: "POST", body: route.body(0), headers: { "content-type": "application/json" } } : {},
     );
     if (probe.status !== 200) {
-      log(`${backend}: skipping ${route.name}, it answered ${probe.status}: ${(await probe.text()).slice(0, 200)}`);
+      const why = `${backend}: ${route.name} answered ${probe.status}: ${(await probe.text()).slice(0, 200)}`;
+      log(`skipping ${why}`);
+      skipped.push(why);
       continue;
     }
     log(`${backend}: route ${i + 1}/${all.length} ${route.name}`);
@@ -224,4 +229,8 @@ if (values.docs !== "none") {
   const after = rest?.split(END)[1] ?? "\n";
   writeFileSync(file, `${before}${START}\n${text.generated}\n${END}${after}`);
   log(`wrote ${values.docs}`);
+}
+if (skipped.length > 0) {
+  log(`${skipped.length} route(s) did not answer 200, so their figures are missing:\n${skipped.join("\n")}`);
+  process.exitCode = 1;
 }
