@@ -150,6 +150,32 @@ describe.each(backends)("as-of answers and settings on %s", (backend) => {
     expect(zeroMinted.balance).toBe("0");
   });
 
+  it("answers at= inside a run of blocks without a transfer, exact to the block, between the transfer blocks around it", async () => {
+    // Three blocks without an OPG transfer, 30 s apart, then one with: the indexed blocks bracket the
+    // time and the blocks between them are asked of the chain.
+    const empty: { number: bigint; timestamp: number }[] = [];
+    for (let i = 0; i < 3; i++) {
+      devnet.base.advance(30);
+      empty.push(await devnet.base.mine());
+    }
+    devnet.base.advance(30);
+    await write(holder(2), "transfer", [holder(3), parseEther("1")]);
+    const withTransfer = await devnet.base.mine();
+    await indexer.waitForBlocks({ base: withTransfer.number });
+
+    for (const [at, block] of [
+      ...empty.map((b) => [b.timestamp + 1, b.number] as const),
+      [withTransfer.timestamp - 1, empty[2]!.number] as const,
+      [withTransfer.timestamp, withTransfer.number] as const,
+    ]) {
+      const supply = await indexer.json(`/api/v1/supply?at=${at}`);
+      expect(supply.asOf, `at=${at}`).toEqual({ block: Number(block), timestamp: await chainTimestamp(block) });
+      expect(supply.totalSupply).toBe((await read("totalSupply", [], block)).toString());
+      const account = await indexer.json(`/api/v1/accounts/${holder(3)}?at=${at}`);
+      expect(account.balance, `at=${at}`).toBe((await read("balanceOf", [holder(3)], block)).toString());
+    }
+  });
+
   it("applies a changed NON_CIRCULATING_ADDRESSES to current and past answers after a restart, as a fresh index does", async () => {
     await indexer.stop();
     const list = { NON_CIRCULATING_ADDRESSES: `treasury:${TREASURY},team:${TEAM}` };
