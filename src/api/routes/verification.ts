@@ -151,7 +151,6 @@ async function openHourSettlements(hour: number, block: bigint) {
   };
 }
 
-/** The lag histogram of a window: daily cells for its whole days, hourly cells for the hours at its edges. */
 /**
  * A window's closed hours in one statement: the hourly totals summed, and the lag histogram from the
  * daily cells for whole days and the hourly cells for the hours either side (`splitWindow`). Hour
