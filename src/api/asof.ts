@@ -4,7 +4,7 @@ import { lastBlockAtOrBefore as searchBlocks } from "../../lib/block-search";
 import type { ChainName } from "../../lib/config";
 import { appConfig } from "../../lib/env";
 import { type ApiContext, ApiError, badRequest, notFound, timeParam } from "./http";
-import { stakingBlocksAround, transferBlocksAround } from "./queries/blocks";
+import { nearest, stakingBlocksAround, transferBlocksAround } from "./queries/blocks";
 
 /** A block on one chain: every as-of answer is the state after this block and names it. */
 export type BlockRef = { block: number; timestamp: number };
@@ -54,13 +54,10 @@ const aroundOn = (chain: ChainName) => sources.filter(([on]) => on === chain).ma
 /** The nearest indexed blocks around `at` on a chain, from every table that has them. */
 async function bracket(chain: ChainName, at: number) {
   const found = await Promise.all(aroundOn(chain).map((around) => around(at)));
-  let before: BlockRef | null = null;
-  let after: BlockRef | null = null;
-  for (const pair of found) {
-    if (pair.before && (!before || pair.before.block > before.block)) before = pair.before;
-    if (pair.after && (!after || pair.after.block < after.block)) after = pair.after;
-  }
-  return { before, after };
+  return nearest(
+    found.flatMap((pair) => [pair.before, pair.after]).filter((ref): ref is BlockRef => ref !== null),
+    at,
+  );
 }
 
 /** The last block with timestamp <= at, between genesis and the indexed head. */

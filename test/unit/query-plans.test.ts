@@ -100,6 +100,16 @@ describe.each(backends)("query plans at scale on %s", (backend) => {
     return BigInt(latest?.balance ?? 0);
   }
 
+  /** A bracketing query's plan: one index walk each way on `relation`, each stopping after one row. */
+  function expectTwoOneRowWalks(plan: Plan[], relation: string) {
+    const walks = plan.filter((n) => n["Relation Name"] === relation);
+    expect(walks).toHaveLength(2);
+    for (const walk of walks) {
+      expect(walk["Node Type"]).toMatch(/Index/);
+      expect(walk["Actual Rows"]).toBeLessThanOrEqual(1);
+    }
+  }
+
   async function explainSql(sql: string, params: unknown[]): Promise<Plan[]> {
     const [row] = await fixture.query<{ "QUERY PLAN": [{ Plan: Plan }] }>(`explain (analyze, format json) ${sql}`, params);
     return nodes(row!["QUERY PLAN"][0].Plan);
@@ -255,13 +265,7 @@ describe.each(backends)("query plans at scale on %s", (backend) => {
     // supply_block_closed holds block n * 10 at n * 3600 for n <= 26280; the supply row, block 262810.
     const at = 5000 * 3600 + 1800;
     const { sql, params } = new PgDialect().sqlToQuery(transferBlocksAroundQuery(at));
-    const plan = await explainSql(sql, params);
-    const scans = plan.filter((n) => n["Relation Name"] === "supply_block_closed");
-    expect(scans).toHaveLength(2);
-    for (const scan of scans) {
-      expect(scan["Node Type"]).toMatch(/Index/);
-      expect(scan["Actual Rows"]).toBeLessThanOrEqual(1);
-    }
+    expectTwoOneRowWalks(await explainSql(sql, params), "supply_block_closed");
     expect(await transferBlocksAround(fixture.db, at)).toEqual({
       before: { block: 50000, timestamp: 5000 * 3600 },
       after: { block: 50010, timestamp: 5001 * 3600 },
@@ -274,12 +278,7 @@ describe.each(backends)("query plans at scale on %s", (backend) => {
   it("finds the blocks with a staking event around a time the same way", async () => {
     const at = 50_000 * 600 + 599;
     const { sql, params } = new PgDialect().sqlToQuery(stakingBlocksAroundQuery(at));
-    const walks = (await explainSql(sql, params)).filter((n) => n["Relation Name"] === "staking_block");
-    expect(walks).toHaveLength(2);
-    for (const walk of walks) {
-      expect(walk["Node Type"]).toMatch(/Index/);
-      expect(walk["Actual Rows"]).toBeLessThanOrEqual(1);
-    }
+    expectTwoOneRowWalks(await explainSql(sql, params), "staking_block");
     expect(await stakingBlocksAround(fixture.db, at)).toEqual({
       before: { block: 350_000, timestamp: 50_000 * 600 },
       after: { block: 350_007, timestamp: 50_001 * 600 },

@@ -37,12 +37,11 @@ export const transferBlocksAroundQuery = (at: number) =>
 /** The staking chain's blocks with a staking event nearest `at` on either side. */
 export const stakingBlocksAroundQuery = (at: number) => sql.join(walksAround(stakingBlock, at), sql` union all `);
 
-/** The latest of the rows at or before `at` and the earliest after it. */
-async function nearest(db: ExecDb, query: ReturnType<typeof transferBlocksAroundQuery>, at: number) {
+/** Of blocks with known times, the latest at or before `at` and the earliest after it. */
+export function nearest(refs: readonly BlockRef[], at: number) {
   let before: BlockRef | null = null;
   let after: BlockRef | null = null;
-  for (const row of await executeNamed<{ block: string; timestamp: string }>(db, query)) {
-    const ref = { block: Number(row.block), timestamp: Number(row.timestamp) };
+  for (const ref of refs) {
     if (ref.timestamp <= at) {
       if (!before || ref.block > before.block) before = ref;
     } else if (!after || ref.block < after.block) after = ref;
@@ -50,5 +49,13 @@ async function nearest(db: ExecDb, query: ReturnType<typeof transferBlocksAround
   return { before, after };
 }
 
-export const transferBlocksAround = (db: ExecDb, at: number) => nearest(db, transferBlocksAroundQuery(at), at);
-export const stakingBlocksAround = (db: ExecDb, at: number) => nearest(db, stakingBlocksAroundQuery(at), at);
+async function around(db: ExecDb, query: ReturnType<typeof transferBlocksAroundQuery>, at: number) {
+  const rows = await executeNamed<{ block: string; timestamp: string }>(db, query);
+  return nearest(
+    rows.map((row) => ({ block: Number(row.block), timestamp: Number(row.timestamp) })),
+    at,
+  );
+}
+
+export const transferBlocksAround = (db: ExecDb, at: number) => around(db, transferBlocksAroundQuery(at), at);
+export const stakingBlocksAround = (db: ExecDb, at: number) => around(db, stakingBlocksAroundQuery(at), at);
