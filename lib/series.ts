@@ -1,4 +1,4 @@
-import { type Interval, periodStarts } from "./time";
+import { type Interval, isoTime, periodStarts } from "./time";
 
 export type SeriesRow = Record<string, string | number | null>;
 
@@ -26,7 +26,7 @@ export function fillSeries(
 
   return periodStarts(options.from, options.to, options.interval).map((start) => {
     const row = byStart.get(start);
-    const filled: SeriesRow = { timestamp: start, time: new Date(start * 1000).toISOString() };
+    const filled: SeriesRow = { timestamp: start, time: isoTime(start) };
     for (const [key, zero] of flows) filled[key] = row?.[key] ?? zero;
     for (const key of options.closing) filled[key] = row?.[key] ?? carried[key] ?? null;
     carried = filled;

@@ -69,24 +69,24 @@ export async function rollupHourly(options: {
         : sql`(array_agg(${column} order by ${options.id} desc))[1]::text as ${sql.identifier(key)}`,
     ),
   ];
+  const closingEntries = Object.entries(closing);
+  // The last bucket before the range (closing values carried into its first periods) in the same
+  // statement: one round trip per series. Its timestamp is null, which no period's is.
+  const opening =
+    closingEntries.length === 0
+      ? sql``
+      : sql` union all (select null::bigint, ${sql.join(
+          [...Object.keys(flows).map(() => sql`null::text`), ...closingEntries.map(([, { column }]) => sql`${column}::text`)],
+          sql`, `,
+        )} from ${options.table} where ${options.id} < ${firstBucket}${scope} order by ${options.id} desc limit 1)`;
   const rows = await executeNamed<SeriesRow>(
     db,
-    sql`select ${sql.join(selections, sql`, `)} from ${options.table}
+    sql`(select ${sql.join(selections, sql`, `)} from ${options.table}
         where ${options.id} >= ${firstBucket} and ${options.id} <= ${lastBucket}${scope}
-        ${direct ? sql`order by ${options.id}` : sql`group by 1 order by 1`}`,
+        ${direct ? sql`order by ${options.id}` : sql`group by 1 order by 1`})${opening}`,
   );
-
-  let opening: SeriesRow | null = null;
-  if (Object.keys(closing).length > 0) {
-    const openingRows = await executeNamed<SeriesRow>(
-      db,
-      sql`select ${sql.join(
-        Object.entries(closing).map(([key, { column }]) => sql`${column}::text as ${sql.identifier(key)}`),
-        sql`, `,
-      )} from ${options.table} where ${options.id} < ${firstBucket}${scope} order by ${options.id} desc limit 1`,
-    );
-    opening = openingRows[0] ?? null;
-  }
+  const openingIndex = rows.findIndex((row) => row.timestamp === null);
+  const [openingRow] = openingIndex === -1 ? [null] : rows.splice(openingIndex, 1);
 
   const counts = Object.entries({ ...flows, ...closing })
     .filter(([, { kind }]) => kind === "count")
@@ -104,6 +104,6 @@ export async function rollupHourly(options: {
     interval: options.interval,
     flows: Object.fromEntries(Object.entries(flows).map(([key, { kind }]) => [key, kind === "count" ? 0 : "0"])),
     closing: Object.keys(closing),
-    opening: opening ? typed(opening) : null,
+    opening: openingRow ? typed(openingRow) : null,
   });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseTime } from "../../lib/time";
+import { isoTime, parseTime } from "../../lib/time";
 
 describe("parseTime", () => {
   it("reads unix seconds and ISO 8601 dates in UTC", () => {
@@ -31,5 +31,25 @@ describe("parseTime", () => {
     ]) {
       expect(parseTime(value), value).toBeNull();
     }
+  });
+});
+
+describe("isoTime", () => {
+  it("writes what toISOString writes, for period starts in runs and for any second", () => {
+    const seconds = [
+      0,
+      59,
+      86_399,
+      86_400,
+      951_782_400, // 2000-02-29
+      1_796_027_657,
+      253_402_300_799, // the last second of year 9999
+      253_402_300_800, // six-digit years from here
+      -1,
+      1.5,
+    ];
+    for (let hour = 0; hour < 24 * 40; hour++) seconds.push(1_788_220_800 + hour * 3600);
+    for (let i = 0; i < 2000; i++) seconds.push(Math.floor(Math.random() * 253_402_300_800));
+    for (const value of seconds) expect(isoTime(value), String(value)).toBe(new Date(value * 1000).toISOString());
   });
 });
