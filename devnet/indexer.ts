@@ -18,12 +18,15 @@ function ponderBin(): string {
 }
 
 /**
- * `npm start` and `npm run serve` bound V8's heap at package.json's `config.heapMb`; an indexer started
- * here runs with the same bound, and a NODE_OPTIONS of the caller's comes after it, so it can override.
+ * `npm start` and `npm run serve` bound V8's heap at package.json's `config.heapMb` and let its young
+ * generation grow to `config.semiSpaceMb` per semi-space; an indexer started here runs with the same
+ * options, and a NODE_OPTIONS of the caller's comes after them, so it can override.
  */
 function heapOptions(): string {
   const pkg = JSON.parse(readFileSync(path.join(projectRoot, "package.json"), "utf8"));
-  return [`--max-old-space-size=${pkg.config.heapMb}`, process.env.NODE_OPTIONS ?? ""].join(" ").trim();
+  return [`--max-old-space-size=${pkg.config.heapMb}`, `--max-semi-space-size=${pkg.config.semiSpaceMb}`, process.env.NODE_OPTIONS ?? ""]
+    .join(" ")
+    .trim();
 }
 
 /** A fresh database per indexer: Ponder's RPC cache is keyed by chain id, and every devnet reuses 8453/10740. */
