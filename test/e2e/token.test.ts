@@ -169,6 +169,17 @@ describe.each(backends)("OPG token on %s", (backend) => {
     expect(hourly.data.at(-1).totalSupply).toBe(totalSupply.toString());
     const weekly = await stack.indexer.json(`/api/v1/supply/history?interval=week&from=${from}&to=${to}`);
     expect(weekly.data.at(-1).totalSupply).toBe(totalSupply.toString());
+
+    // Hours after the last transfer have no bucket: their closing supply carries over from the last
+    // bucket before the range, which the range's own statement reads.
+    const after = await stack.indexer.json(`/api/v1/supply/history?interval=hour&from=${to + 2 * 3600}&to=${to + 4 * 3600}`);
+    const circulating = totalSupply - (await read("balanceOf", [TREASURY]));
+    expect(after.data).toHaveLength(3);
+    for (const hour of after.data) {
+      expect(hour.transferCount).toBe(0);
+      expect(hour.totalSupply).toBe(totalSupply.toString());
+      expect(hour.circulatingSupply).toBe(circulating.toString());
+    }
   });
 
   it("serves every hour, the open one included, and every block's supply, the latest included, over GraphQL", async () => {
