@@ -95,30 +95,38 @@ const topHoldersStatement = preparedOnce((db) => topHoldersQuery(db, bound.limit
 export const topHolders = (db: ReadDb, limit: number) => topHoldersStatement(db).execute({ limit });
 
 /**
- * One account's balance after each of `blocks`, as one statement: per block, a one-row backward walk
- * of the (from, block, logIndex) and of the (to, block, logIndex) index, the later row deciding (in a
- * transfer to itself the receiving side is applied last). The cost is two index probes per block,
- * however many transfers the account has.
+ * One account's balance after each of `blocks` (ascending, distinct), as one statement that walks
+ * down from the last block: two one-row backward walks of the (from|to, block, logIndex) indexes find
+ * the account's latest transfer by that block (in a transfer to itself the receiving side is applied
+ * last), which is its latest by every listed block down to that transfer's, so the next probe is at
+ * the greatest listed block before it (`width_bucket`, a binary search of the list). A quiet account
+ * (a treasury, a vesting contract) costs two probes per transfer-separated run of blocks, a busy one
+ * at most two per block, however many transfers either has.
  */
 export function balancesAtBlocksQuery(address: `0x${string}`, blocks: readonly number[]) {
   // One array parameter (not a literal in the text), so every block list shares one named statement.
   const list = sql`${`{${blocks.map((block) => BigInt(block).toString()).join(",")}}`}::numeric[]`;
   const side = (column: "from" | "to") => sql`(
-    select ${transfer.blockNumber}::text as block_number, ${transfer.logIndex} as log_index,
-      ${column === "from" ? transfer.fromBalance : transfer.toBalance}::text as balance
+    select ${transfer.blockNumber} as block_number, ${transfer.logIndex} as log_index,
+      ${column === "from" ? transfer.fromBalance : transfer.toBalance} as balance
     from ${transfer}
-    where ${transfer[column]} = ${address} and ${transfer.blockNumber} <= b.block
+    where ${transfer[column]} = ${address} and ${transfer.blockNumber} <= c.list[n.i]
     order by ${transfer.blockNumber} desc, ${transfer.logIndex} desc limit 1)`;
-  return sql`select b.block::text as block,
-      s.block_number as sent_block, s.log_index as sent_log, s.balance as sent_balance,
-      r.block_number as received_block, r.log_index as received_log, r.balance as received_balance
-    from unnest(${list}) as b(block)
-    left join lateral ${side("from")} s on true
-    left join lateral ${side("to")} r on true`;
+  const probes = sql`left join lateral ${side("from")} s on true left join lateral ${side("to")} r on true where n.i > 0`;
+  const found = sql`n.i, s.block_number, s.log_index, s.balance, r.block_number, r.log_index, r.balance`;
+  return sql`with recursive closes(list) as (select ${list}),
+    walk(i, sent_block, sent_log, sent_balance, received_block, received_log, received_balance) as (
+      select ${found} from closes c cross join lateral (select cardinality(c.list) as i) n ${probes}
+      union all
+      select ${found} from walk w cross join closes c
+        cross join lateral (select width_bucket(greatest(w.sent_block, w.received_block) - 1, c.list) as i) n ${probes}
+    )
+    select i, sent_block::text, sent_log, sent_balance::text, received_block::text, received_log, received_balance::text from walk`;
 }
 
 type BalanceRow = {
-  block: string;
+  /** 1-based position in the block list of the block this row's transfers are the latest by. */
+  i: number;
   sent_block: string | null;
   sent_log: number | null;
   sent_balance: string | null;
@@ -131,7 +139,9 @@ type BalanceRow = {
  * A walk may read this many of the account's transfers per block asked before probing each block is
  * the cheaper plan: listed non-circulating accounts (treasuries, vesting) are mostly quiet, and a
  * 30-day hourly series asks 720 blocks. Below `WALK_FROM_BLOCKS` blocks (a day series of 90 closes, a
- * week series of 13) the probes are cheap anyway, and a walk that hit its limit would be wasted work.
+ * week series of 13) the probes are cheap anyway, and a walk that hit its limit would be wasted work: a
+ * treasury that paid out thousands in its first days and nothing since is read by the probes in a few
+ * pairs, and by this walk in thousands of rows.
  */
 const WALK_ROWS_PER_BLOCK = 2;
 const WALK_FROM_BLOCKS = 200;
@@ -140,7 +150,7 @@ const WALK_FROM_BLOCKS = 200;
  * One account's balance after each of `blocks`. For many blocks: its balance at the first block (two
  * one-row index walks) and then its transfers up to the last block, two forward index ranges, applied
  * in order. For few blocks, or an account busier than that in the range, `balancesAtBlocksQuery`: two
- * probes per block.
+ * probes per run of blocks without a transfer of the account, at most two per block.
  */
 export async function balancesAtBlocks(
   db: ExecDb & ReadDb,
@@ -187,13 +197,18 @@ export async function balancesAtBlocks(
 }
 
 async function probeBalancesAtBlocks(db: ExecDb, address: `0x${string}`, blocks: readonly number[]): Promise<Map<number, bigint>> {
+  const walked = (await executeNamed<BalanceRow>(db, balancesAtBlocksQuery(address, blocks))).sort((a, b) => a.i - b.i);
   const balances = new Map<number, bigint>();
-  for (const row of await executeNamed<BalanceRow>(db, balancesAtBlocksQuery(address, blocks))) {
+  // A block's balance is that of the walked block nearest above it (or itself): no transfer between.
+  let next = 0;
+  for (const [index, block] of blocks.entries()) {
+    while (walked[next]!.i < index + 1) next++;
+    const row = walked[next]!;
     const sentAt = row.sent_block === null ? -1n : BigInt(row.sent_block);
     const receivedAt = row.received_block === null ? -1n : BigInt(row.received_block);
     const receivedLast = receivedAt > sentAt || (receivedAt === sentAt && (row.received_log ?? -1) >= (row.sent_log ?? -1));
     const balance = receivedLast ? row.received_balance : row.sent_balance;
-    balances.set(Number(row.block), BigInt(balance ?? 0));
+    balances.set(block, BigInt(balance ?? 0));
   }
   return balances;
 }
