@@ -22,8 +22,8 @@ function ponderBin(): string {
  * generation grow to `config.semiSpaceMb` per semi-space; an indexer started here runs with the same
  * options, and a NODE_OPTIONS of the caller's comes after them, so it can override.
  */
-function heapOptions(): string {
-  const pkg = JSON.parse(readFileSync(path.join(projectRoot, "package.json"), "utf8"));
+function heapOptions(root: string): string {
+  const pkg = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8"));
   return [`--max-old-space-size=${pkg.config.heapMb}`, `--max-semi-space-size=${pkg.config.semiSpaceMb}`, process.env.NODE_OPTIONS ?? ""]
     .join(" ")
     .trim();
@@ -80,7 +80,10 @@ export class Indexer {
       pgliteDirectory?: string;
       port?: number;
       logLevel?: string;
+      /** Another Ponder app (the bench's baselines), run as Ponder runs it by default. */
       root?: string;
+      /** This project at another commit (`npm run bench -- --compare`), run with its own heap options. */
+      checkout?: string;
       /** `serve`: the API alone over a database another process indexed (needs `databaseUrl`). */
       command?: "start" | "serve";
     } = {},
@@ -103,12 +106,13 @@ export class Indexer {
       if (!options.pgliteDirectory) cleanup = async () => rmSync(directory, { recursive: true, force: true });
     }
     const { DATABASE_URL: _url, DATABASE_SCHEMA: _schema, ...inherited } = process.env;
+    const appRoot = options.root ?? options.checkout;
     const child = track(
       spawn(
         process.execPath,
         [
           ponderBin(),
-          ...(options.root ? ["--root", options.root] : []),
+          ...(appRoot ? ["--root", appRoot] : []),
           options.command ?? "start",
           "--schema",
           databaseEnv.DATABASE_SCHEMA!,
@@ -126,7 +130,7 @@ export class Indexer {
           env: {
             ...inherited,
             // The bench's Ponder apps (another root) run as Ponder runs them by default.
-            ...(options.root ? {} : { NODE_OPTIONS: heapOptions() }),
+            ...(options.root ? {} : { NODE_OPTIONS: heapOptions(options.checkout ?? projectRoot) }),
             PONDER_TELEMETRY_DISABLED: "true",
             RPC_POLLING_INTERVAL_MS: "100",
             ...env,

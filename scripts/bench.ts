@@ -13,12 +13,18 @@
  *   --rounds R      alternating backfill rounds (default 2)
  *   --backends L    pglite,postgres (default both); PostgreSQL at BENCH_DATABASE_URL or DATABASE_URL
  *   --docs PATH     where to write the report (default docs/performance.md; "none" to skip)
+ *   --routes LIST   only the routes whose names contain one of these comma-separated texts
+ *   --compare REF   instead of steps 2–4: this checkout against commit REF, both served by `ponder
+ *                   serve` over one PostgreSQL database, each route loaded uncached on one and then the
+ *                   other, --rounds times; prints throughput, p99 and CPU per answer side by side
+ *                   (PostgreSQL only; docs/performance.md is not written)
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { createDatabase, Indexer, projectRoot } from "../devnet/indexer";
-import { type BenchChain, benchChain } from "./bench/chain";
+import { type BenchChain, benchChain, type ChainMeta } from "./bench/chain";
+import { type Checkout, checkout, compareRoutes, compareTable, git, type Side } from "./bench/compare";
 import { type Figures, measure, type Route, statusWhile } from "./bench/load";
 import { FLOOR, machine, report, YARDSTICK } from "./bench/report";
 
@@ -29,6 +35,8 @@ const { values } = parseArgs({
     rounds: { type: "string", default: "2" },
     backends: { type: "string", default: "pglite,postgres" },
     docs: { type: "string", default: "docs/performance.md" },
+    routes: { type: "string" },
+    compare: { type: "string" },
   },
 });
 const events = Number(values.events);
@@ -72,9 +80,9 @@ async function backfill(chain: BenchChain, label: string, options: Parameters<ty
   return { indexer, seconds: secondsTaken, rssMb: peakRssMb(indexer.pid) };
 }
 
-function routes(chain: BenchChain): Route[] {
-  const end = chain.meta.genesisTimestamp + chain.meta.days * 86_400;
-  const holder = (n: number) => `0x${(0x100000 + (n % chain.meta.holders)).toString(16).padStart(40, "0")}`;
+function allRoutes(meta: Pick<ChainMeta, "genesisTimestamp" | "days" | "holders" | "busyAccount">): Route[] {
+  const end = meta.genesisTimestamp + meta.days * 86_400;
+  const holder = (n: number) => `0x${(0x100000 + (n % meta.holders)).toString(16).padStart(40, "0")}`;
   const v1 = "/api/v1";
   return [
     { name: "/supply", kind: "summary", path: (n) => `${v1}/supply?_=${n}` },
@@ -85,7 +93,7 @@ function routes(chain: BenchChain): Route[] {
     { name: "/staking", kind: "summary", path: (n) => `${v1}/staking?_=${n}` },
     { name: "/verification/status", kind: "summary", path: (n) => `${v1}/verification/status?_=${n}` },
     { name: "/holders/top?limit=100", kind: "entity", path: (n) => `${v1}/holders/top?limit=100&_=${n}` },
-    { name: "/accounts/:busy (limit 25)", kind: "entity", path: (n) => `${v1}/accounts/${chain.meta.busyAccount}?_=${n}` },
+    { name: "/accounts/:busy (limit 25)", kind: "entity", path: (n) => `${v1}/accounts/${meta.busyAccount}?_=${n}` },
     { name: "/accounts/:any holder", kind: "entity", path: (n) => `${v1}/accounts/${holder(n * 7919)}` },
     { name: "/staking/validators", kind: "entity", path: (n) => `${v1}/staking/validators?_=${n}` },
     { name: "/fees/payers/top", kind: "entity", path: (n) => `${v1}/fees/payers/top?_=${n}` },
@@ -133,25 +141,42 @@ function routes(chain: BenchChain): Route[] {
   ];
 }
 
-export type LatencyRow = { backend: string; route: Route; uncached: Figures; warm: Figures };
+const routeFilter = values.routes?.split(",").map((text) => text.trim());
+{
+  const names = allRoutes({ genesisTimestamp: 0, days: 0, holders: 1, busyAccount: "0x" }).map((route) => route.name);
+  const unknown = routeFilter?.filter((text) => !names.some((name) => name.includes(text))) ?? [];
+  if (unknown.length > 0) throw new Error(`--routes: no route's name contains ${unknown.join(", ")}; the routes are:\n${names.join("\n")}`);
+}
+
+/** The routes to load: all of them, or those --routes names. */
+function routes(chain: BenchChain): Route[] {
+  const all = allRoutes(chain.meta);
+  return routeFilter ? all.filter((route) => routeFilter.some((text) => route.name.includes(text))) : all;
+}
 
 /** Routes that did not answer 200 before their load: the run still reports the rest, then fails. */
 const skipped: string[] = [];
+
+/** Whether a route answers 200 before its load; a route that does not is reported and fails the run. */
+async function answers(backend: string, indexer: Indexer, route: Route): Promise<boolean> {
+  const probe = await fetch(
+    `${indexer.url}${route.path(0)}`,
+    route.body ? { method: "POST", body: route.body(0), headers: { "content-type": "application/json" } } : {},
+  );
+  if (probe.status === 200) return true;
+  const why = `${backend}: ${route.name} answered ${probe.status}: ${(await probe.text()).slice(0, 200)}`;
+  log(`skipping ${why}`);
+  skipped.push(why);
+  return false;
+}
+
+export type LatencyRow = { backend: string; route: Route; uncached: Figures; warm: Figures };
 
 async function latencies(backend: string, indexer: Indexer, chain: BenchChain): Promise<LatencyRow[]> {
   const rows: LatencyRow[] = [];
   const all = routes(chain);
   for (const [i, route] of all.entries()) {
-    const probe = await fetch(
-      `${indexer.url}${route.path(0)}`,
-      route.body ? { method: "POST", body: route.body(0), headers: { "content-type": "application/json" } } : {},
-    );
-    if (probe.status !== 200) {
-      const why = `${backend}: ${route.name} answered ${probe.status}: ${(await probe.text()).slice(0, 200)}`;
-      log(`skipping ${why}`);
-      skipped.push(why);
-      continue;
-    }
+    if (!(await answers(backend, indexer, route))) continue;
     log(`${backend}: route ${i + 1}/${all.length} ${route.name}`);
     const uncached = await measure(indexer.url, route, "uncached", seconds);
     const warm = await measure(indexer.url, route, "warm", seconds);
@@ -162,16 +187,16 @@ async function latencies(backend: string, indexer: Indexer, chain: BenchChain): 
 
 /** /status read one at a time while the busiest account is loaded uncached at 50 connections. */
 async function statusUnderLoad(indexer: Indexer, chain: BenchChain) {
-  const busy = routes(chain).find((route) => route.name.startsWith("/accounts/:busy"))!;
+  const busy = allRoutes(chain.meta).find((route) => route.name.startsWith("/accounts/:busy"))!;
   return statusWhile(indexer.url, measure(indexer.url, busy, "uncached", seconds));
 }
 
-const chain = await benchChain(events, log);
-const load = { start: machine() };
-const backfills: { label: string; seconds: number; rssMb: number }[] = [];
-const latencyRows: LatencyRow[] = [];
-const statusProbes: Record<string, { max: number; samples: number }> = {};
-try {
+/** Steps 2–4: backfills against the baselines, latencies on each backend, the report. */
+async function fullRun(chain: BenchChain) {
+  const load = { start: machine() };
+  const backfills: { label: string; seconds: number; rssMb: number }[] = [];
+  const latencyRows: LatencyRow[] = [];
+  const statusProbes: Record<string, { max: number; samples: number }> = {};
   if (backends.includes("pglite")) {
     let ours: Indexer | undefined;
     for (let round = 1; round <= rounds; round++) {
@@ -213,22 +238,110 @@ try {
       await database.drop();
     }
   }
-} finally {
-  await chain.stop();
+
+  const text = report({
+    events,
+    seconds,
+    rounds,
+    meta: chain.meta,
+    load: { ...load, end: machine() },
+    backfills,
+    latencyRows,
+    statusProbes,
+  });
+  console.log(text.table);
+  if (values.docs !== "none") {
+    // Only the measured block is replaced: the analysis around it is written by hand.
+    const file = path.resolve(projectRoot, values.docs);
+    const START = "<!-- bench:start -->";
+    const END = "<!-- bench:end -->";
+    const current = existsSync(file) ? readFileSync(file, "utf8") : `# Performance\n\n${START}\n${END}\n`;
+    const [before, rest] = current.split(START);
+    const after = rest?.split(END)[1] ?? "\n";
+    writeFileSync(file, `${before}${START}\n${text.generated}\n${END}${after}`);
+    log(`wrote ${values.docs}`);
+  }
 }
 
-const text = report({ events, seconds, rounds, meta: chain.meta, load: { ...load, end: machine() }, backfills, latencyRows, statusProbes });
-console.log(text.table);
-if (values.docs !== "none") {
-  // Only the measured block is replaced: the analysis around it is written by hand.
-  const file = path.resolve(projectRoot, values.docs);
-  const START = "<!-- bench:start -->";
-  const END = "<!-- bench:end -->";
-  const current = existsSync(file) ? readFileSync(file, "utf8") : `# Performance\n\n${START}\n${END}\n`;
-  const [before, rest] = current.split(START);
-  const after = rest?.split(END)[1] ?? "\n";
-  writeFileSync(file, `${before}${START}\n${text.generated}\n${END}${after}`);
-  log(`wrote ${values.docs}`);
+/** --compare: the other commit (A) and this checkout (B) served side by side over the same data. */
+async function comparison(chain: BenchChain, other: Checkout) {
+  const head = git("rev-parse", "--short=12", "HEAD");
+  const labelA = `${other.ref} (${other.commit.slice(0, 12)})`;
+  const labelB = `this checkout (${head}${git("status", "--porcelain", "--untracked-files=no") ? " with uncommitted changes" : ""})`;
+  const started = machine();
+  const databases = [await createDatabase(postgresUrl)];
+  try {
+    log(`compare: backfilling PostgreSQL with ${labelB}`);
+    const ours = await backfill(chain, "B", { databaseUrl: databases[0]!.url });
+    await ours.indexer.stop();
+    const backfillLines = [`- Backfill, PostgreSQL, B: ${ours.seconds.toFixed(1)} s, peak RSS ${ours.rssMb} MB.`];
+    if (!other.sameSchema) {
+      // The other commit's tables differ, so it cannot serve B's database: it fills its own.
+      log(`compare: ${other.ref} has other tables; backfilling a second database with it`);
+      databases.push(await createDatabase(postgresUrl));
+      const theirs = await backfill(chain, "A", { databaseUrl: databases[1]!.url, checkout: other.directory });
+      await theirs.indexer.stop();
+      backfillLines.unshift(`- Backfill, PostgreSQL, A: ${theirs.seconds.toFixed(1)} s, peak RSS ${theirs.rssMb} MB.`);
+    }
+    const databaseA = databases[databases.length - 1]!.url;
+    const serverA = await Indexer.start(chain.env, {
+      databaseUrl: databaseA,
+      command: "serve",
+      checkout: other.directory,
+      logLevel: "error",
+    });
+    const serverB = await Indexer.start(chain.env, { databaseUrl: databases[0]!.url, command: "serve", logLevel: "error" });
+    try {
+      const both: Route[] = [];
+      for (const route of routes(chain)) {
+        if ((await answers("A", serverA, route)) && (await answers("B", serverB, route))) both.push(route);
+      }
+      const side = (label: string, server: Indexer, url: string): Side => ({
+        label,
+        origin: server.url,
+        pid: server.pid,
+        database: new URL(url).pathname.slice(1),
+      });
+      const rows = await compareRoutes({
+        a: side("A", serverA, databaseA),
+        b: side("B", serverB, databases[0]!.url),
+        routes: both,
+        rounds,
+        seconds,
+        adminUrl: postgresUrl,
+        log,
+      });
+      const ended = machine();
+      console.log(
+        [
+          `Comparison of ${started.at} → ${ended.at} (\`npm run bench -- --events ${events} --seconds ${seconds} --rounds ${rounds}${values.routes ? ` --routes ${values.routes}` : ""} --compare ${other.ref}\`).`,
+          "",
+          `- A: ${labelA}. B: ${labelB}.${other.sameDependencies ? "" : ` A has another package-lock.json or patches, yet ran on B's node_modules.`}`,
+          `- Both \`ponder serve\` over ${other.sameSchema ? "one PostgreSQL database B filled" : "a PostgreSQL database each (A's tables differ)"}; ${events} OPG transfer events.`,
+          `- Load: uncached, 50 connections, ${seconds} s per route and side, ${rounds} rounds (A first in odd rounds, B first in even). CPU per answer: the server's and its database's Postgres backends' user + system time (/proc) over the answers.`,
+          `- Load average (1, 5, 15 min) at the start: ${started.loadavg}; at the end: ${ended.loadavg}.`,
+          ...backfillLines,
+          "",
+          compareTable(rows),
+        ].join("\n"),
+      );
+    } finally {
+      await Promise.all([serverA.stop(), serverB.stop()]);
+    }
+  } finally {
+    for (const database of databases) await database.drop();
+  }
+}
+
+// A bad ref fails before the chain is built.
+const other = values.compare === undefined ? undefined : checkout(values.compare);
+if (other && !other.sameDependencies) log(`${other.ref} has another package-lock.json or patches; it runs on this checkout's node_modules`);
+const chain = await benchChain(events, log);
+try {
+  if (other) await comparison(chain, other);
+  else await fullRun(chain);
+} finally {
+  await chain.stop();
 }
 if (skipped.length > 0) {
   log(`${skipped.length} route(s) did not answer 200, so their figures are missing:\n${skipped.join("\n")}`);

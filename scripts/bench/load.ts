@@ -9,7 +9,16 @@ export type Route = {
   body?: (n: number) => string;
 };
 
-export type Figures = { p50: number; p99: number; max: number; rps: number; non2xx: number; errors: number; timeouts: number };
+export type Figures = {
+  p50: number;
+  p99: number;
+  max: number;
+  rps: number;
+  total: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+};
 
 let counter = 0;
 
@@ -36,6 +45,7 @@ export async function measure(origin: string, route: Route, mode: "uncached" | "
     p99: result.latency.p99,
     max: result.latency.max,
     rps: Math.round(result.requests.average),
+    total: result.requests.total,
     non2xx: result.non2xx,
     errors: result.errors,
     timeouts: result.timeouts,
