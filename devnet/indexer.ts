@@ -24,9 +24,11 @@ function ponderBin(): string {
  */
 function heapOptions(root: string): string {
   const pkg = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8"));
-  return [`--max-old-space-size=${pkg.config.heapMb}`, `--max-semi-space-size=${pkg.config.semiSpaceMb}`, process.env.NODE_OPTIONS ?? ""]
-    .join(" ")
-    .trim();
+  // An older checkout (bench --compare) may lack a setting: it then runs as that commit did.
+  const { heapMb, semiSpaceMb } = (pkg.config ?? {}) as { heapMb?: string; semiSpaceMb?: string };
+  return [heapMb && `--max-old-space-size=${heapMb}`, semiSpaceMb && `--max-semi-space-size=${semiSpaceMb}`, process.env.NODE_OPTIONS]
+    .filter(Boolean)
+    .join(" ");
 }
 
 /** A fresh database per indexer: Ponder's RPC cache is keyed by chain id, and every devnet reuses 8453/10740. */
