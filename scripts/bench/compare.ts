@@ -149,9 +149,15 @@ const percentChange = (before: number, after: number) => {
   return `${change > 0 ? "+" : ""}${change} %`;
 };
 
+/** Whether the two sides' ranges of CPU per answer overlap: a change then is within the run's noise. */
+const overlap = (a: number[], b: number[]) => Math.max(...a) >= Math.min(...b) && Math.max(...b) >= Math.min(...a);
+
 const series = (samples: Sample[], pick: (s: Sample) => number, digits: number) => samples.map((s) => pick(s).toFixed(digits)).join(", ");
 
-/** The side-by-side table: every round's figure, A → B, and the change in median CPU per answer. */
+/**
+ * The side-by-side table: every round's figure, A → B, and the change in median CPU per answer,
+ * marked when one side's best round is not better than the other's worst.
+ */
 export function compareTable(rows: ComparedRoute[]): string {
   const header = [
     "route",
@@ -171,7 +177,7 @@ export function compareTable(rows: ComparedRoute[]): string {
       `${series(a, (s) => s.p99, 0)} → ${series(b, (s) => s.p99, 0)}`,
       `${series(a, (s) => s.nodeMs, 2)} → ${series(b, (s) => s.nodeMs, 2)}`,
       `${series(a, (s) => s.postgresMs, 2)} → ${series(b, (s) => s.postgresMs, 2)}`,
-      percentChange(median(a.map(cpu)), median(b.map(cpu))),
+      `${percentChange(median(a.map(cpu)), median(b.map(cpu)))}${overlap(a.map(cpu), b.map(cpu)) ? " (rounds overlap)" : ""}`,
       failed ? String(failed) : "",
     ];
   });
