@@ -28,26 +28,37 @@ import { type Checkout, checkout, compareRoutes, compareTable, git, type Side } 
 import { type Figures, measure, type Route, statusWhile } from "./bench/load";
 import { FLOOR, machine, report, YARDSTICK } from "./bench/report";
 
-const { values } = parseArgs({
-  options: {
-    events: { type: "string", default: "20000" },
-    seconds: { type: "string", default: "5" },
-    rounds: { type: "string", default: "2" },
-    backends: { type: "string", default: "pglite,postgres" },
-    docs: { type: "string", default: "docs/performance.md" },
-    routes: { type: "string" },
-    compare: { type: "string" },
-  },
-});
+/** A bad option ends the run before anything starts, with a line naming it rather than a stack trace. */
+function usage(message: string): never {
+  console.error(
+    `bench: ${message}\nOptions: --events N --seconds S --rounds R --backends L --docs PATH --routes LIST --compare REF (scripts/bench.ts)`,
+  );
+  process.exit(2);
+}
+
+const options = {
+  events: { type: "string", default: "20000" },
+  seconds: { type: "string", default: "5" },
+  rounds: { type: "string", default: "2" },
+  backends: { type: "string", default: "pglite,postgres" },
+  docs: { type: "string", default: "docs/performance.md" },
+  routes: { type: "string" },
+  compare: { type: "string" },
+} as const;
+let values: ReturnType<typeof parseArgs<{ options: typeof options }>>["values"];
+try {
+  values = parseArgs({ options }).values;
+} catch (error) {
+  usage((error as Error).message);
+}
 const events = Number(values.events);
 const seconds = Number(values.seconds);
 const rounds = Number(values.rounds);
 const backends = values.backends.split(",");
-if (!Number.isInteger(events) || events < 100) throw new Error(`--events must be an integer ≥ 100 (got ${values.events})`);
-if (!Number.isFinite(seconds) || seconds <= 0) throw new Error(`--seconds must be positive (got ${values.seconds})`);
-if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a positive integer (got ${values.rounds})`);
-if (!backends.every((b) => b === "pglite" || b === "postgres"))
-  throw new Error(`--backends takes pglite and/or postgres (got ${values.backends})`);
+if (!Number.isInteger(events) || events < 100) usage(`--events must be an integer ≥ 100 (got ${values.events})`);
+if (!Number.isFinite(seconds) || seconds <= 0) usage(`--seconds must be positive (got ${values.seconds})`);
+if (!Number.isInteger(rounds) || rounds < 1) usage(`--rounds must be a positive integer (got ${values.rounds})`);
+if (!backends.every((b) => b === "pglite" || b === "postgres")) usage(`--backends takes pglite and/or postgres (got ${values.backends})`);
 const postgresUrl = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 
 const log = (message: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
@@ -145,7 +156,7 @@ const routeFilter = values.routes?.split(",").map((text) => text.trim());
 {
   const names = allRoutes({ genesisTimestamp: 0, days: 0, holders: 1, busyAccount: "0x" }).map((route) => route.name);
   const unknown = routeFilter?.filter((text) => !names.some((name) => name.includes(text))) ?? [];
-  if (unknown.length > 0) throw new Error(`--routes: no route's name contains ${unknown.join(", ")}; the routes are:\n${names.join("\n")}`);
+  if (unknown.length > 0) usage(`--routes: no route's name contains ${unknown.join(", ")}; the routes are:\n${names.join("\n")}`);
 }
 
 /** The routes to load: all of them, or those --routes names. */
@@ -334,7 +345,12 @@ async function comparison(chain: BenchChain, other: Checkout) {
 }
 
 // A bad ref fails before the chain is built.
-const other = values.compare === undefined ? undefined : checkout(values.compare);
+let other: Checkout | undefined;
+try {
+  other = values.compare === undefined ? undefined : checkout(values.compare);
+} catch (error) {
+  usage((error as Error).message);
+}
 if (other && !other.sameDependencies) log(`${other.ref} has another package-lock.json or patches; it runs on this checkout's node_modules`);
 const chain = await benchChain(events, log);
 try {

@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import { type ComparedRoute, checkout, compareTable, cpuMs, type Sample } from "../../scripts/bench/compare";
+
+const sample = (nodeMs: number, postgresMs: number): Sample => ({
+  p50: 10,
+  p99: 20,
+  max: 30,
+  rps: 1000,
+  total: 5000,
+  non2xx: 0,
+  errors: 0,
+  timeouts: 0,
+  nodeMs,
+  postgresMs,
+});
+const route = (name: string) => ({ name, kind: "summary" as const, path: () => "/" });
+
+describe("bench --compare", () => {
+  it("reads a process's CPU time as the kernel counts it", () => {
+    const before = cpuMs(process.pid);
+    const usageBefore = process.cpuUsage();
+    // 300 ms of CPU, however long the scheduler takes to give it.
+    while (process.cpuUsage(usageBefore).user < 300_000) Math.sqrt(Math.random());
+    const measured = cpuMs(process.pid) - before;
+    const usage = process.cpuUsage(usageBefore);
+    const expected = (usage.user + usage.system) / 1000;
+    expect(measured).toBeGreaterThan(250);
+    // /proc counts in clock ticks (10 ms), process.cpuUsage in microseconds.
+    expect(Math.abs(measured - expected)).toBeLessThan(40);
+  });
+
+  it("reports the change in median CPU per answer and marks rounds that overlap", () => {
+    const rows: ComparedRoute[] = [
+      {
+        route: route("/faster"),
+        a: [sample(2, 1), sample(2.2, 1), sample(1.8, 1)],
+        b: [sample(1, 0.5), sample(1.1, 0.5), sample(0.9, 0.5)],
+      },
+      { route: route("/noise"), a: [sample(1, 0), sample(1.3, 0)], b: [sample(1.2, 0), sample(1.4, 0)] },
+    ];
+    const lines = compareTable(rows).split("\n");
+    const faster = lines.find((line) => line.startsWith("| /faster"))!;
+    expect(faster).toContain("-50 %");
+    expect(faster).not.toContain("overlap");
+    expect(faster).toContain("2.00, 2.20, 1.80 → 1.00, 1.10, 0.90");
+    const noise = lines.find((line) => line.startsWith("| /noise"))!;
+    // Medians 1.15 → 1.3: +13 %, but A's worst round (1.3) is no better than B's best (1.2).
+    expect(noise).toContain("+13 % (rounds overlap)");
+  });
+
+  it("refuses a ref that is not a commit, naming it", () => {
+    expect(() => checkout("no-such-ref-for-the-test")).toThrow(/"no-such-ref-for-the-test" is not a commit/);
+  });
+});
