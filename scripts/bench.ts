@@ -13,7 +13,8 @@
  *   --rounds R      alternating backfill rounds (default 2)
  *   --backends L    pglite,postgres (default both); PostgreSQL at BENCH_DATABASE_URL or DATABASE_URL
  *   --docs PATH     where to write the report (default docs/performance.md; "none" to skip)
- *   --routes LIST   only the routes whose names contain one of these comma-separated texts
+ *   --routes LIST   only the routes whose names contain one of these comma-separated texts (the
+ *                   report is then printed, not written)
  *   --compare REF   instead of steps 2–4: this checkout against commit REF, both served by `ponder
  *                   serve` over one PostgreSQL database, each route loaded uncached on one and then the
  *                   other, --rounds times; prints throughput, p99 and CPU per answer side by side
@@ -261,7 +262,9 @@ async function fullRun(chain: BenchChain) {
     statusProbes,
   });
   console.log(text.table);
-  if (values.docs !== "none") {
+  // A table of some routes would replace the full one: a run with --routes prints only.
+  if (routeFilter) log(`--routes given: ${values.docs} is not written`);
+  else if (values.docs !== "none") {
     // Only the measured block is replaced: the analysis around it is written by hand.
     const file = path.resolve(projectRoot, values.docs);
     const START = "<!-- bench:start -->";
