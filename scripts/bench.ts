@@ -332,7 +332,7 @@ async function comparison(chain: BenchChain, other: Checkout) {
           "",
           `- A: ${labelA}. B: ${labelB}.${other.sameDependencies ? "" : ` A has another package-lock.json or patches, yet ran on B's node_modules.`}`,
           `- Both \`ponder serve\` over ${other.sameSchema ? "one PostgreSQL database B filled" : "a PostgreSQL database each (A's tables differ)"}; ${events} OPG transfer events.`,
-          `- Load: uncached, 50 connections, ${seconds} s per route and side, ${rounds} rounds (A first in odd rounds, B first in even). CPU per answer: the server's and its database's Postgres backends' user + system time (/proc) over the answers.`,
+          `- Load: uncached, 50 connections, ${seconds} s per route and side, ${rounds === 1 ? "one round, so no mark for changes within the noise" : `${rounds} rounds (A first in odd rounds, B first in even)`}. CPU per answer: the server's and its database's Postgres backends' user + system time (/proc) over the answers.`,
           `- Load average (1, 5, 15 min) at the start: ${started.loadavg}; at the end: ${ended.loadavg}.`,
           ...backfillLines,
           "",

@@ -149,8 +149,12 @@ const percentChange = (before: number, after: number) => {
   return `${change > 0 ? "+" : ""}${change} %`;
 };
 
-/** Whether the two sides' ranges of CPU per answer overlap: a change then is within the run's noise. */
-const overlap = (a: number[], b: number[]) => Math.max(...a) >= Math.min(...b) && Math.max(...b) >= Math.min(...a);
+/**
+ * Whether the two sides' ranges of CPU per answer overlap: a change then is within the run's noise.
+ * One round per side gives no range, so no verdict.
+ */
+const overlap = (a: number[], b: number[]) =>
+  a.length > 1 && b.length > 1 && Math.max(...a) >= Math.min(...b) && Math.max(...b) >= Math.min(...a);
 
 const series = (samples: Sample[], pick: (s: Sample) => number, digits: number) => samples.map((s) => pick(s).toFixed(digits)).join(", ");
 

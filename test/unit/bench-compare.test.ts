@@ -46,6 +46,10 @@ describe("bench --compare", () => {
     const noise = lines.find((line) => line.startsWith("| /noise"))!;
     // Medians 1.15 → 1.3: +13 %, but A's worst round (1.3) is no better than B's best (1.2).
     expect(noise).toContain("+13 % (rounds overlap)");
+    // One round a side is no range: no verdict either way, even for equal figures.
+    const single = compareTable([{ route: route("/once"), a: [sample(1, 0)], b: [sample(1, 0)] }]);
+    expect(single).toMatch(/\| 0 % +\|/);
+    expect(single).not.toContain("overlap");
   });
 
   it("refuses a ref that is not a commit, naming it", () => {
