@@ -19,20 +19,32 @@
  *                   serve` over one PostgreSQL database, each route loaded uncached on one and then the
  *                   other, --rounds times; prints throughput, p99 and CPU per answer side by side
  *                   (PostgreSQL only; docs/performance.md is not written)
+ *   --database NAME with --compare: keep this checkout's database under NAME and reuse it while the
+ *                   indexing code and the chain are unchanged (skips a backfill of minutes at 1M events)
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { createDatabase, Indexer, projectRoot } from "../devnet/indexer";
 import { type BenchChain, benchChain, type ChainMeta } from "./bench/chain";
-import { type Checkout, checkout, compareRoutes, compareTable, git, type Side } from "./bench/compare";
+import {
+  type Checkout,
+  checkout,
+  compareRoutes,
+  compareTable,
+  DATABASE_NAME,
+  git,
+  indexingFingerprint,
+  keptDatabase,
+  type Side,
+} from "./bench/compare";
 import { type Figures, measure, type Route, statusWhile } from "./bench/load";
 import { FLOOR, machine, report, YARDSTICK } from "./bench/report";
 
 /** A bad option ends the run before anything starts, with a line naming it rather than a stack trace. */
 function usage(message: string): never {
   console.error(
-    `bench: ${message}\nOptions: --events N --seconds S --rounds R --backends L --docs PATH --routes LIST --compare REF (scripts/bench.ts)`,
+    `bench: ${message}\nOptions: --events N --seconds S --rounds R --backends L --docs PATH --routes LIST --compare REF --database NAME (scripts/bench.ts)`,
   );
   process.exit(2);
 }
@@ -45,6 +57,7 @@ const options = {
   docs: { type: "string", default: "docs/performance.md" },
   routes: { type: "string" },
   compare: { type: "string" },
+  database: { type: "string" },
 } as const;
 let values: ReturnType<typeof parseArgs<{ options: typeof options }>>["values"];
 try {
@@ -60,6 +73,10 @@ if (!Number.isInteger(events) || events < 100) usage(`--events must be an intege
 if (!Number.isFinite(seconds) || seconds <= 0) usage(`--seconds must be positive (got ${values.seconds})`);
 if (!Number.isInteger(rounds) || rounds < 1) usage(`--rounds must be a positive integer (got ${values.rounds})`);
 if (!backends.every((b) => b === "pglite" || b === "postgres")) usage(`--backends takes pglite and/or postgres (got ${values.backends})`);
+if (values.database !== undefined && values.compare === undefined) usage("--database is for --compare runs");
+if (values.database !== undefined && !DATABASE_NAME.test(values.database)) {
+  usage(`--database takes a lowercase SQL identifier (got ${values.database})`);
+}
 const postgresUrl = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 
 const log = (message: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
@@ -283,12 +300,22 @@ async function comparison(chain: BenchChain, other: Checkout) {
   const labelA = `${other.ref} (${other.commit.slice(0, 12)})`;
   const labelB = `this checkout (${head}${git("status", "--porcelain", "--untracked-files=no") ? " with uncommitted changes" : ""})`;
   const started = machine();
-  const databases = [await createDatabase(postgresUrl)];
+  const kept = values.database
+    ? await keptDatabase(postgresUrl, values.database, indexingFingerprint(projectRoot, JSON.stringify(chain.meta)))
+    : undefined;
+  const databases = [kept ? { url: kept.url, drop: async () => {} } : await createDatabase(postgresUrl)];
   try {
-    log(`compare: backfilling PostgreSQL with ${labelB}`);
-    const ours = await backfill(chain, "B", { databaseUrl: databases[0]!.url });
-    await ours.indexer.stop();
-    const backfillLines = [`- Backfill, PostgreSQL, B: ${ours.seconds.toFixed(1)} s, peak RSS ${ours.rssMb} MB.`];
+    const backfillLines: string[] = [];
+    if (kept?.reusable) {
+      log(`compare: reusing database ${values.database}, filled by this indexing code from this chain`);
+      backfillLines.push(`- B's database ${values.database} was reused: it was filled by the same indexing code from this chain.`);
+    } else {
+      log(`compare: backfilling PostgreSQL with ${labelB}`);
+      const ours = await backfill(chain, "B", { databaseUrl: databases[0]!.url });
+      await ours.indexer.stop();
+      await kept?.filled();
+      backfillLines.push(`- Backfill, PostgreSQL, B: ${ours.seconds.toFixed(1)} s, peak RSS ${ours.rssMb} MB.`);
+    }
     if (!other.sameSchema) {
       // The other commit's tables differ, so it cannot serve B's database: it fills its own.
       log(`compare: ${other.ref} has other tables; backfilling a second database with it`);
@@ -328,7 +355,7 @@ async function comparison(chain: BenchChain, other: Checkout) {
       const ended = machine();
       console.log(
         [
-          `Comparison of ${started.at} → ${ended.at} (\`npm run bench -- --events ${events} --seconds ${seconds} --rounds ${rounds}${values.routes ? ` --routes ${values.routes}` : ""} --compare ${other.ref}\`).`,
+          `Comparison of ${started.at} → ${ended.at} (\`npm run bench -- --events ${events} --seconds ${seconds} --rounds ${rounds}${values.routes ? ` --routes ${values.routes}` : ""}${values.database ? ` --database ${values.database}` : ""} --compare ${other.ref}\`).`,
           "",
           `- A: ${labelA}. B: ${labelB}.${other.sameDependencies ? "" : ` A has another package-lock.json or patches, yet ran on B's node_modules.`}`,
           `- Both \`ponder serve\` over ${other.sameSchema ? "one PostgreSQL database B filled" : "a PostgreSQL database each (A's tables differ)"}; ${events} OPG transfer events.`,

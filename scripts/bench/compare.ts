@@ -6,7 +6,8 @@
  * /proc), which sets the throughput when the load generator keeps 50 requests in flight.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync, symlinkSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, readdirSync, readFileSync, symlinkSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { projectRoot } from "../../devnet/indexer";
@@ -186,4 +187,66 @@ export function compareTable(rows: ComparedRoute[]): string {
     ];
   });
   return table(header, body);
+}
+
+/** Every file under `directory`, recursively, as paths relative to `root`. */
+function filesUnder(root: string, directory: string): string[] {
+  const absolute = path.join(root, directory);
+  if (!existsSync(absolute)) return [];
+  return readdirSync(absolute, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.relative(root, path.join(entry.parentPath, entry.name)));
+}
+
+/**
+ * A hash of everything that decides what a backfill stores: the tables, the config, the handlers and
+ * the shared rules they import (src/ but src/api/, lib/, abis/), and the chain. A database filled under
+ * another fingerprint holds other rows; one filled under this one can serve again.
+ */
+export function indexingFingerprint(root: string, chain: string): string {
+  const files = ["ponder.schema.ts", "ponder.config.ts", ...["schema", "src", "lib", "abis"].flatMap((d) => filesUnder(root, d))]
+    .filter((file) => !file.startsWith(`src${path.sep}api${path.sep}`) && existsSync(path.join(root, file)))
+    .sort();
+  const hash = createHash("sha1").update(chain);
+  for (const file of files) hash.update(`\0${file}\0`).update(readFileSync(path.join(root, file)));
+  return hash.digest("hex");
+}
+
+/** A database name that needs no quoting: it goes into statements as an identifier. */
+export const DATABASE_NAME = /^[a-z_][a-z0-9_]*$/;
+
+/**
+ * `--database NAME`: a database kept between runs for this checkout's side. It is reused when its
+ * comment holds this fingerprint (it was filled, to the end, by the same indexing code and chain);
+ * otherwise it is created anew, and `filled` marks it once the backfill has reached the head.
+ */
+export async function keptDatabase(adminUrl: string, name: string, fingerprint: string) {
+  if (!DATABASE_NAME.test(name)) throw new Error(`--database: "${name}" is not a lowercase SQL identifier`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    const { rows } = await admin.query<{ comment: string | null }>(
+      "select shobj_description(oid, 'pg_database') as comment from pg_database where datname = $1",
+      [name],
+    );
+    const reusable = rows[0]?.comment === fingerprint;
+    if (!reusable) {
+      await admin.query(`drop database if exists "${name}" with (force)`);
+      await admin.query(`create database "${name}"`);
+    }
+    return {
+      url: url.toString(),
+      reusable,
+      filled: async () => {
+        const client = new pg.Client({ connectionString: adminUrl });
+        await client.connect();
+        await client.query(`comment on database "${name}" is '${fingerprint}'`);
+        await client.end();
+      },
+    };
+  } finally {
+    await admin.end();
+  }
 }

@@ -1,5 +1,8 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { type ComparedRoute, checkout, compareTable, cpuMs, type Sample } from "../../scripts/bench/compare";
+import { type ComparedRoute, checkout, compareTable, cpuMs, indexingFingerprint, type Sample } from "../../scripts/bench/compare";
 
 const sample = (nodeMs: number, postgresMs: number): Sample => ({
   p50: 10,
@@ -54,5 +57,42 @@ describe("bench --compare", () => {
 
   it("refuses a ref that is not a commit, naming it", () => {
     expect(() => checkout("no-such-ref-for-the-test")).toThrow(/"no-such-ref-for-the-test" is not a commit/);
+  });
+
+  it("keeps a database only while the indexing code and the chain are unchanged", () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), "opg-fingerprint-"));
+    const write = (file: string, text: string) => {
+      mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+      writeFileSync(path.join(root, file), text);
+    };
+    try {
+      for (const file of [
+        "ponder.schema.ts",
+        "ponder.config.ts",
+        "schema/token.ts",
+        "src/OPGToken.ts",
+        "src/api/index.ts",
+        "lib/supply.ts",
+        "abis/OPG.ts",
+      ]) {
+        write(file, `// ${file}`);
+      }
+      const first = indexingFingerprint(root, "chain 1");
+      // The API does not decide what a backfill stores.
+      write("src/api/index.ts", "// another API");
+      write("src/api/routes/token.ts", "// a new route");
+      expect(indexingFingerprint(root, "chain 1")).toBe(first);
+      expect(indexingFingerprint(root, "chain 2")).not.toBe(first);
+      for (const file of ["ponder.schema.ts", "ponder.config.ts", "schema/token.ts", "src/OPGToken.ts", "lib/supply.ts", "abis/OPG.ts"]) {
+        write(file, "// changed");
+        expect(indexingFingerprint(root, "chain 1"), file).not.toBe(first);
+        write(file, `// ${file}`);
+        expect(indexingFingerprint(root, "chain 1"), file).toBe(first);
+      }
+      write("src/entities/new.ts", "// a new helper");
+      expect(indexingFingerprint(root, "chain 1")).not.toBe(first);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
