@@ -399,7 +399,7 @@ describe.each(backends)("staking on %s", (backend) => {
     expect(nonEmpty).toBeGreaterThan(0);
   });
 
-  it("walks every validator with cursor pagination in stake order, as JSON and CSV", async () => {
+  it("walks every validator with cursor pagination in each sort order, as JSON and CSV", async () => {
     const seen: { address: string; stake: string }[] = [];
     let cursor: string | null = null;
     do {
@@ -412,6 +412,39 @@ describe.each(backends)("staking on %s", (backend) => {
     expect(seen.map((v) => v.address).sort()).toEqual(allValidators.map((v) => v.toLowerCase()).sort());
     const stakes = seen.map((v) => BigInt(v.stake));
     expect(stakes).toEqual([...stakes].sort((a, b) => (a > b ? -1 : a < b ? 1 : 0)));
+
+    // Every sort, one validator a page: the walk is the whole list in that sort's order, key
+    // descending and ties by address, each validator once.
+    type Listed = { address: string; delegators: number; commissionRate: string | null; createdBlock: number };
+    const keys: Record<string, (v: Listed) => bigint> = {
+      delegators: (v) => BigInt(v.delegators),
+      commission: (v) => BigInt(v.commissionRate ?? 0),
+      created: (v) => BigInt(v.createdBlock),
+    };
+    for (const [sort, key] of Object.entries(keys)) {
+      const whole: { data: Listed[] } = await api().json(`/api/v1/staking/validators?limit=100&sort=${sort}`);
+      const walked: Listed[] = [];
+      let next: string | null = null;
+      do {
+        const page: { data: Listed[]; nextCursor: string | null } = await api().json(
+          `/api/v1/staking/validators?limit=1&sort=${sort}${next ? `&cursor=${next}` : ""}`,
+        );
+        walked.push(...page.data);
+        next = page.nextCursor;
+      } while (next);
+      expect(
+        walked.map((v) => v.address),
+        sort,
+      ).toEqual(whole.data.map((v) => v.address));
+      expect(new Set(walked.map((v) => v.address)).size, sort).toBe(allValidators.length);
+      const ordered = [...whole.data].sort((a, b) =>
+        key(a) !== key(b) ? (key(a) > key(b) ? -1 : 1) : a.address < b.address ? -1 : a.address > b.address ? 1 : 0,
+      );
+      expect(
+        whole.data.map((v) => v.address),
+        sort,
+      ).toEqual(ordered.map((v) => v.address));
+    }
 
     const csv = await (await api().get("/api/v1/staking/validators?format=csv")).text();
     const lines = csv.trim().split("\n");

@@ -12,7 +12,13 @@ export type ExecDb = Pick<PgDatabase<any, any, any>, "execute">;
 
 /** A value, or a placeholder filled when a prepared statement runs. */
 export type Bound<T> = T | Placeholder;
-export const bound = { address: sql.placeholder("address"), limit: sql.placeholder("limit"), upTo: sql.placeholder("upTo") };
+export const bound = {
+  address: sql.placeholder("address"),
+  limit: sql.placeholder("limit"),
+  upTo: sql.placeholder("upTo"),
+  afterValue: sql.placeholder("afterValue"),
+  afterAddress: sql.placeholder("afterAddress"),
+};
 
 /**
  * The API's hot statements, built once per database: drizzle takes longer to build these walks' SQL

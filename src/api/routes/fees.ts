@@ -34,7 +34,7 @@ import {
   timeParam,
 } from "../http";
 import { endpoint } from "../openapi";
-import { executeNamed } from "../queries/statements";
+import { bound, executeNamed, preparedOnce } from "../queries/statements";
 import { rollupHourly } from "../rollup";
 import { feeSummaryResponse, feeTrendsResponse, payeesResponse, topPayersResponse } from "../schemas/fees";
 
@@ -342,6 +342,14 @@ endpoint({
   query: partyQuery,
   csv: true,
 });
+/** All-time rankings: a backward walk of the (volume, address) index, built once. */
+const topPayersStatement = preparedOnce((db) =>
+  db.select().from(feePayer).orderBy(desc(feePayer.volume), feePayer.address).limit(bound.limit).prepare("opg_top_payers"),
+);
+const topPayeesStatement = preparedOnce((db) =>
+  db.select().from(feePayee).orderBy(desc(feePayee.volume), feePayee.address).limit(bound.limit).prepare("opg_top_payees"),
+);
+
 fees.get("/fees/payers/top", async (c: ApiContext) => {
   const query = parseQuery(c, partyQuery);
   const ranged = query.from !== undefined || query.to !== undefined;
@@ -349,9 +357,7 @@ fees.get("/fees/payers/top", async (c: ApiContext) => {
   const to = query.to ?? latestBaseTime(c);
   if (from > to) throw badRequest(`from (${from}) is after to (${to})`, "invalid_range");
   const range = { fromHour: hourOf(from), toHour: hourOf(to) };
-  const rows = ranged
-    ? await topPayersInRange(range, query.limit)
-    : await db.select().from(feePayer).orderBy(desc(feePayer.volume), feePayer.address).limit(query.limit);
+  const rows = ranged ? await topPayersInRange(range, query.limit) : await topPayersStatement(db).execute({ limit: query.limit });
   return listResponse(c, query.format, partyRows(rows, "payer"), {
     ...(ranged ? rangeSeconds(range) : { from: null, to: null }),
     decimals: OPG_DECIMALS,
@@ -371,6 +377,6 @@ endpoint({
 });
 fees.get("/fees/payees", async (c: ApiContext) => {
   const query = parseQuery(c, payeesQuery);
-  const rows = await db.select().from(feePayee).orderBy(desc(feePayee.volume), feePayee.address).limit(query.limit);
+  const rows = await topPayeesStatement(db).execute({ limit: query.limit });
   return listResponse(c, query.format, partyRows(rows, "payee"), { decimals: OPG_DECIMALS, asOf: c.var.asOf.base });
 });

@@ -27,6 +27,7 @@ import {
   timeParam,
 } from "../http";
 import { endpoint } from "../openapi";
+import { bound, preparedOnce } from "../queries/statements";
 import { rollupHourly } from "../rollup";
 import { nodeResponse, nodeRewardsResponse, stakingHistoryResponse, stakingResponse, validatorsResponse } from "../schemas/staking";
 import { supplyAfter } from "../supply";
@@ -175,6 +176,30 @@ const SORTS = {
 } as const;
 type Sort = keyof typeof SORTS;
 
+/** A sort's first page and the page after a keyset cursor, at the head; each statement built once. */
+function validatorPageStatements(name: Sort) {
+  const key = sql`coalesce(${SORTS[name].column}, 0)`;
+  const page = (afterCursor: boolean) =>
+    preparedOnce((db) =>
+      db
+        .select()
+        .from(validator)
+        .where(
+          afterCursor
+            ? sql`(${key} < ${bound.afterValue}::numeric or (${key} = ${bound.afterValue}::numeric and ${validator.address} > ${bound.afterAddress}))`
+            : undefined,
+        )
+        .orderBy(desc(key), asc(validator.address))
+        .limit(bound.limit)
+        .prepare(`opg_validators_${name}${afterCursor ? "_after" : ""}`),
+    );
+  return { first: page(false), after: page(true) };
+}
+const validatorPages = Object.fromEntries((Object.keys(SORTS) as Sort[]).map((name) => [name, validatorPageStatements(name)])) as Record<
+  Sort,
+  ReturnType<typeof validatorPageStatements>
+>;
+
 /** Keyset cursor: the last row's sort value and address, so pages stay stable while rows change. */
 const encodeCursor = (value: string, address: string) => Buffer.from(JSON.stringify([value, address])).toString("base64url");
 
@@ -242,16 +267,11 @@ staking.get("/staking/validators", async (c: ApiContext) => {
   const rows =
     query.at !== undefined || query.atBlock !== undefined
       ? pageInMemory(await validatorsAt(asOf.block), sort.field, after, query.limit + 1)
-      : await db
-          .select()
-          .from(validator)
-          .where(
-            after
-              ? sql`(coalesce(${sort.column}, 0) < ${after.value}::numeric or (coalesce(${sort.column}, 0) = ${after.value}::numeric and ${validator.address} > ${after.address}))`
-              : undefined,
-          )
-          .orderBy(desc(sql`coalesce(${sort.column}, 0)`), asc(validator.address))
-          .limit(query.limit + 1);
+      : after
+        ? await validatorPages[query.sort]
+            .after(db)
+            .execute({ limit: query.limit + 1, afterValue: after.value, afterAddress: after.address })
+        : await validatorPages[query.sort].first(db).execute({ limit: query.limit + 1 });
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
   const nextCursor = rows.length > query.limit && last ? encodeCursor(String(last[sort.field] ?? 0), last.address) : null;
