@@ -234,6 +234,8 @@ describe.each(backends)("verification on %s", (backend) => {
   });
 
   it("settles inferences individually and in batches over several hours", async () => {
+    // Two quiet days first: the settlement above is then outside the last 24 hours but inside 7 days.
+    og.setTime(og.time + 2 * 86_400);
     // Three busy hours: each block lands at a fixed minute of a new hour.
     for (let hour = 0; hour < 3; hour++) {
       og.setTime((hourOf(og.time) + 1) * HOUR + random.int(60, 3000));
@@ -308,6 +310,21 @@ describe.each(backends)("verification on %s", (backend) => {
       max: Math.max(...lags),
     });
     expect(status.tees).toEqual({ live: 3, stale: 0, disabled: 0, unregistered: 1, total: 4 });
+
+    // Each named window counts its own hours, though all are read at one position.
+    for (const [name, hours] of [
+      ["7d", 7 * 24],
+      ["30d", 30 * 24],
+    ] as const) {
+      const named = await api(`/verification/status?window=${name}`);
+      const lastHourOfWindow = hourOf(named.asOf.timestamp);
+      const counted = sent.filter(
+        (s) => hourOf(s.blockTimestamp) > lastHourOfWindow - hours && hourOf(s.blockTimestamp) <= lastHourOfWindow,
+      );
+      expect(named.window.hours, name).toBe(hours);
+      expect(named.inferences.verified, name).toBe(counted.length);
+    }
+    expect(sent.length, "settlements older than the last 24 hours, so the windows differ").toBeGreaterThan(settled.length);
 
     // An explicit range holding only the last busy hour.
     const last = sent.at(-1)!.blockTimestamp;

@@ -29,6 +29,7 @@ import {
   limitParam,
   listResponse,
   parseQuery,
+  perPosition,
   seriesQuery,
   seriesRange,
   timeParam,
@@ -192,6 +193,20 @@ const summaryQuery = z.object({
   ...asOfParams,
 });
 
+/**
+ * The head's windows are current state: read once per indexed position and window, and shared by every
+ * request that sees that position (dashboards poll the same few windows).
+ */
+const headWindowsTotals = Object.fromEntries(
+  windows.map((window) => [
+    window,
+    perPosition((asOf) => {
+      const { current, previous } = summaryWindows(asOf.base!.timestamp, window);
+      return bucketWindowsTotals(current, previous);
+    }),
+  ]),
+) as Record<FeeWindow, (asOf: AsOf) => Promise<[Totals, Totals]>>;
+
 endpoint({
   path: "/fees/summary",
   response: feeSummaryResponse,
@@ -210,7 +225,7 @@ fees.get("/fees/summary", async (c: ApiContext) => {
   const { current, previous } = summaryWindows(asOf.timestamp, query.window);
   const [now, before] = historical
     ? await Promise.all([windowTotals(current, asOf), windowTotals(previous)])
-    : await bucketWindowsTotals(current, previous);
+    : await headWindowsTotals[query.window](c.var.asOf);
   return c.json({
     window: query.window,
     ...windowBody(current, now),

@@ -26,6 +26,7 @@ import {
   MAX_SERIES_POINTS,
   notFound,
   parseQuery,
+  perPosition,
   seriesQuery,
   seriesRange,
   timeParam,
@@ -208,6 +209,20 @@ endpoint({
     "live: the registry's isTEEActive at the block (enabled, and the last heartbeat or registration no older than the registry's heartbeatMaxAge then). at= (time) or atBlock= answer at that block of the registry's chain. Percentiles are nearest-rank over whole seconds.",
   query: statusQuery,
 });
+/**
+ * A named window at the head is current state: read once per indexed position and window, and shared
+ * by every request that sees that position.
+ */
+const headClosedWindow = Object.fromEntries(
+  windowNames.map((name) => [
+    name,
+    perPosition((asOf) => {
+      const { firstHour, lastHour } = windowHours({ name }, settlementNow(asOf));
+      return closedWindow(firstHour, lastHour);
+    }),
+  ]),
+) as Record<WindowName, (asOf: AsOf) => ReturnType<typeof closedWindow>>;
+
 verification.get("/verification/status", async (c: ApiContext) => {
   const query = parseQuery(c, statusQuery);
   const position = await positionOf(c, query);
@@ -222,7 +237,7 @@ verification.get("/verification/status", async (c: ApiContext) => {
   const closedLastHour = openHour ? window.lastHour - 1 : window.lastHour;
   const [tees, closed, open] = await Promise.all([
     position ? teesAtPosition(c.var.asOf, position) : noTees(),
-    closedWindow(window.firstHour, closedLastHour),
+    !asOfQuery && window.name !== null ? headClosedWindow[window.name](c.var.asOf) : closedWindow(window.firstHour, closedLastHour),
     openHour ? openHourSettlements(openHour.hour, openHour.block) : null,
   ]);
   const totals = {
