@@ -95,6 +95,36 @@ describe.each(backends)("API surface on %s", (backend) => {
     }
   });
 
+  it("counts each request once in Ponder's HTTP metrics, under the route that answered it", async () => {
+    // ponder_http_server_request_duration_ms_count by "method path status".
+    const counts = async () => {
+      const text = await (await stack.indexer.get("/metrics")).text();
+      const counted = new Map<string, number>();
+      for (const match of text.matchAll(
+        /^ponder_http_server_request_duration_ms_count\{method="(\w+)",path="([^"]+)",status="(\w+)"\} (\d+)$/gm,
+      )) {
+        counted.set(`${match[1]} ${match[2]} ${match[3]}`, Number(match[4]));
+      }
+      return counted;
+    };
+    const before = await counts();
+    for (let n = 0; n < 5; n++) expect((await stack.indexer.get("/api/v1/status")).status).toBe(200);
+    expect((await stack.indexer.get("/api/v1/no-such-route")).status).toBe(404);
+    const graphql = await fetch(`${stack.indexer.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: "{ _meta { status } }" }),
+    });
+    expect(graphql.status).toBe(200);
+    const after = await counts();
+    const added = (series: string) => (after.get(series) ?? 0) - (before.get(series) ?? 0);
+    expect(added("GET /api/v1/status 2XX")).toBe(5);
+    expect(added("GET /api/v1/* 4XX")).toBe(1);
+    expect(added("POST /graphql 2XX")).toBe(1);
+    // The API's own middleware and catch-all match every /api/v1 path: they answered none of these.
+    expect(added("GET /api/v1/* 2XX")).toBe(0);
+  });
+
   it("serves the docs page, the dashboard and its offline assets", async () => {
     const docs = await stack.indexer.get("/docs");
     expect(docs.status).toBe(200);
