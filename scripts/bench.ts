@@ -119,6 +119,12 @@ function allRoutes(meta: Pick<ChainMeta, "genesisTimestamp" | "days" | "holders"
     // Any second of the last 23 days, spread by a prime stride: each a block the API has not seen asked for.
     { name: "/supply?at= (any time, 23 d)", kind: "summary", path: (n) => `${v1}/supply?at=${end - ((n * 7919) % 2_000_000)}` },
     { name: "/fees/summary?window=7d", kind: "summary", path: (n) => `${v1}/fees/summary?window=7d&_=${n}` },
+    // The head's windows are one shared read per indexed position; a past time is read per request.
+    {
+      name: "/fees/summary?window=7d&at= (any time, 23 d)",
+      kind: "summary",
+      path: (n) => `${v1}/fees/summary?window=7d&at=${end - ((n * 7919) % 2_000_000)}`,
+    },
     { name: "/staking", kind: "summary", path: (n) => `${v1}/staking?_=${n}` },
     { name: "/verification/status", kind: "summary", path: (n) => `${v1}/verification/status?_=${n}` },
     { name: "/holders/top?limit=100", kind: "entity", path: (n) => `${v1}/holders/top?limit=100&_=${n}` },
