@@ -113,18 +113,49 @@ export function seriesRange(query: { interval: Interval; from?: number; to?: num
 
 export type AsOf = Record<ChainName, { block: number; timestamp: number } | null>;
 
+/** Positions, each with what no reorg can change any more (see `settledTime`, `settledBlock`). */
+const settledPositions = new WeakMap<AsOf, { time: number | null; blocks: Map<number, number> }>();
+/** Counts re-indexings seen under this server (the settled time went back): what was final before is gone. */
+let generation = 0;
+let lastSettled: number | null = null;
+
+/**
+ * The time before which nothing indexed by `asOf` can change any more: over every indexed chain, the
+ * earlier of its finalized block's timestamp (Ponder's `finalized_checkpoint`: a reorg cannot reach
+ * it) and its latest indexed block's. A series period that ended by then is final. Null before any
+ * chain has been indexed.
+ */
+export const settledTime = (asOf: AsOf): number | null => settledPositions.get(asOf)?.time ?? null;
+
+/** A chain's last block at or below both its finalized block and its latest indexed one, by `asOf`. */
+export const settledBlock = (asOf: AsOf, chain: ChainName): number | null =>
+  settledPositions.get(asOf)?.blocks.get(appConfig.chains[chain].id) ?? null;
+
+/** Changes when the database was indexed again from the start under a running server (`ponder serve`). */
+export const settledGeneration = () => generation;
+
 /** Each chain's latest indexed block, from Ponder's own checkpoint table. */
 async function queryAsOf(): Promise<AsOf> {
-  const result = await db.execute(sql`select chain_id, latest_checkpoint from _ponder_checkpoint`);
+  const result = await db.execute(sql`select chain_id, latest_checkpoint, finalized_checkpoint from _ponder_checkpoint`);
   const progress = new Map<number, ChainProgress>();
-  for (const row of result.rows as { chain_id: number | string; latest_checkpoint: string }[]) {
-    progress.set(Number(row.chain_id), decodeCheckpoint(row.latest_checkpoint));
+  let settled: number | null = null;
+  const settledBlocks = new Map<number, number>();
+  for (const row of result.rows as { chain_id: number | string; latest_checkpoint: string; finalized_checkpoint: string }[]) {
+    const latest = decodeCheckpoint(row.latest_checkpoint);
+    const finalized = decodeCheckpoint(row.finalized_checkpoint);
+    progress.set(Number(row.chain_id), latest);
+    settledBlocks.set(Number(row.chain_id), Math.min(latest.block, finalized.block));
+    const final = Math.min(latest.timestamp, finalized.timestamp);
+    settled = settled === null ? final : Math.min(settled, final);
   }
   const asOf = {} as AsOf;
   for (const name of CHAIN_NAMES) {
     const chain = progress.get(appConfig.chains[name].id);
     asOf[name] = chain ? { block: chain.block, timestamp: chain.timestamp } : null;
   }
+  if (lastSettled !== null && (settled === null || settled < lastSettled)) generation++;
+  lastSettled = settled;
+  settledPositions.set(asOf, { time: settled, blocks: settledBlocks });
   return asOf;
 }
 

@@ -3,8 +3,9 @@ import type { SQL as DrizzleSql } from "drizzle-orm";
 import type { PgView } from "drizzle-orm/pg-core";
 import { type PgColumn, type PgTable, sql } from "ponder";
 import { fillSeries, type SeriesRow } from "../../lib/series";
-import { type Interval, periodStart, SECONDS_PER_DAY, SECONDS_PER_HOUR } from "../../lib/time";
-import { executeNamed } from "./queries/statements";
+import { type Interval, nextPeriod, periodStart, SECONDS_PER_DAY, SECONDS_PER_HOUR } from "../../lib/time";
+import { settledGeneration } from "./http";
+import { type NamedStatement, namedStatement } from "./queries/statements";
 
 type Kind = "amount" | "count";
 type SQL = ReturnType<typeof sql>;
@@ -13,49 +14,149 @@ type Column = PgColumn | DrizzleSql.Aliased;
 /** How a flow combines its hours: summed by default; min/max for per-bucket extremes. */
 type Aggregate = "sum" | "min" | "max";
 
+/** What a series reads: the table, its bucket id, the flows it sums and the closing values it carries. */
+export type RollupSpec = {
+  table: PgTable | PgView;
+  id: Column;
+  flows?: Record<string, { column: Column | SQL; kind: Kind; aggregate?: Aggregate }>;
+  closing?: Record<string, { column: Column; kind: Kind }>;
+  /** Rows of one entity: may hold placeholders (`sql.placeholder`), given values in each request's `params`. */
+  where?: SQL;
+  /** The table's bucket: a daily table serves day, week and month series from 24 times fewer rows. */
+  bucket?: "hour" | "day";
+};
+
+export type RollupRequest = {
+  interval: Interval;
+  from: number;
+  to: number;
+  /** For a defaulted `from`: begin at the first period with data rather than pad the years before it. */
+  startAtFirstData?: boolean;
+  /** Values of the placeholders in the spec's `where`. */
+  params?: Record<string, unknown>;
+  /** The answer's `settledTime`: periods that ended by then are final, remembered and not read again. */
+  settledUntil: number | null;
+};
+
+/** Final periods remembered per series, at most: a 90-day hourly series is 2,160. */
+const MAX_FINAL_PERIODS = 50_000;
+
+const firstBucketParam = sql.placeholder("firstBucket");
+const lastBucketParam = sql.placeholder("lastBucket");
+
 /**
  * Rolls a snapshot table (id = hour number, or day number with `bucket: "day"`) up to `interval`
  * periods in SQL, then fills the gaps: the cost is the number of buckets in the range, never the
  * number of events. Flows are summed; closing values are the last bucket's. Within `where`, one row
- * per bucket.
+ * per bucket. Each interval's statement is built once, its bucket range a parameter: building it
+ * took more of a 90-day series' time than the database took to answer it.
  */
-export async function rollupHourly(options: {
-  table: PgTable | PgView;
-  id: Column;
-  interval: Interval;
-  from: number;
-  to: number;
-  flows?: Record<string, { column: Column | SQL; kind: Kind; aggregate?: Aggregate }>;
-  closing?: Record<string, { column: Column; kind: Kind }>;
-  where?: SQL;
-  /** For a defaulted `from`: begin at the first period with data rather than pad the years before it. */
-  startAtFirstData?: boolean;
-  /** The table's bucket: a daily table serves day, week and month series from 24 times fewer rows. */
-  bucket?: "hour" | "day";
-}): Promise<SeriesRow[]> {
-  const seconds = options.bucket === "day" ? SECONDS_PER_DAY : SECONDS_PER_HOUR;
+export function defineRollup(spec: RollupSpec): (request: RollupRequest) => Promise<SeriesRow[]> {
+  const seconds = spec.bucket === "day" ? SECONDS_PER_DAY : SECONDS_PER_HOUR;
   const bucketOf = (timestamp: number) => Math.floor(timestamp / seconds);
-  const flows = options.flows ?? {};
-  const closing = options.closing ?? {};
-  const scopeFirst = options.where ? sql` where ${options.where}` : sql``;
-  if (options.startAtFirstData) {
-    const [first] = await executeNamed<{ bucket: string | number | bigint | null }>(
-      db,
-      sql`select min(${options.id})::bigint as bucket from ${options.table}${scopeFirst}`,
-    );
-    if (first?.bucket !== null && first?.bucket !== undefined) {
-      options = { ...options, from: Math.max(options.from, Number(first.bucket) * seconds) };
-    }
-  }
-  const firstBucket = bucketOf(periodStart(options.from, options.interval));
-  const lastBucket = bucketOf(options.to);
-  const scope = options.where ? sql` and ${options.where}` : sql``;
+  const flows = spec.flows ?? {};
+  const closing = spec.closing ?? {};
+  const flowZeros = Object.fromEntries(Object.entries(flows).map(([key, { kind }]) => [key, kind === "count" ? 0 : "0"]));
+  const closingKeys = Object.keys(closing);
+  const counts = Object.entries({ ...flows, ...closing })
+    .filter(([, { kind }]) => kind === "count")
+    .map(([key]) => key);
+  // Amounts arrive as text (exact decimals) and stay strings; counts become numbers.
+  const typed = (row: SeriesRow): SeriesRow => {
+    row.timestamp = Number(row.timestamp);
+    for (const key of counts) if (row[key] !== null && row[key] !== undefined) row[key] = Number(row[key]);
+    return row;
+  };
 
+  let firstData: NamedStatement<{ bucket: string | number | bigint | null }> | undefined;
+  const firstDataStatement = () =>
+    (firstData ??= namedStatement(
+      db,
+      sql`select min(${spec.id})::bigint as bucket from ${spec.table}${spec.where ? sql` where ${spec.where}` : sql``}`,
+    ));
+  const statements = new Map<Interval, NamedStatement<SeriesRow>>();
+  const rangeStatement = (interval: Interval) => {
+    let statement = statements.get(interval);
+    if (statement === undefined) {
+      statement = namedStatement(db, rangeQuery(spec, interval, seconds));
+      statements.set(interval, statement);
+    }
+    return statement;
+  };
+
+  /** Final periods' filled rows by series (interval and `where` values) and period start. */
+  const finalPeriods = new Map<string, Map<number, SeriesRow>>();
+  let finalCount = 0;
+  let finalGeneration = settledGeneration();
+  const finalRowsOf = (request: RollupRequest) => {
+    if (finalGeneration !== settledGeneration() || finalCount >= MAX_FINAL_PERIODS) {
+      finalPeriods.clear();
+      finalCount = 0;
+      finalGeneration = settledGeneration();
+    }
+    const key = request.params ? `${request.interval}:${JSON.stringify(request.params)}` : request.interval;
+    let rows = finalPeriods.get(key);
+    if (rows === undefined) {
+      rows = new Map();
+      finalPeriods.set(key, rows);
+    }
+    return rows;
+  };
+
+  return async (request) => {
+    let from = request.from;
+    if (request.startAtFirstData) {
+      const [first] = await firstDataStatement()(request.params);
+      if (first?.bucket !== null && first?.bucket !== undefined) from = Math.max(from, Number(first.bucket) * seconds);
+    }
+    // Periods that had ended by the settled time cannot change (no reorg reaches them), so the rows of
+    // a range's leading final periods are those of any earlier answer: only the rest is read.
+    const final = finalRowsOf(request);
+    const remembered: SeriesRow[] = [];
+    let start = periodStart(from, request.interval);
+    for (let row = final.get(start); row !== undefined && start <= request.to; row = final.get(start)) {
+      remembered.push(row);
+      start = nextPeriod(start, request.interval);
+    }
+    if (start > request.to) return remembered;
+
+    const lastBucket = bucketOf(request.to);
+    const rows = await rangeStatement(request.interval)({ ...request.params, firstBucket: bucketOf(start), lastBucket });
+    const openingIndex = rows.findIndex((row) => row.timestamp === null);
+    const [openingRow] = openingIndex === -1 ? [null] : rows.splice(openingIndex, 1);
+    const read = fillSeries(rows.map(typed), {
+      from: start,
+      to: request.to,
+      interval: request.interval,
+      flows: flowZeros,
+      closing: closingKeys,
+      opening: openingRow ? typed(openingRow) : null,
+    });
+    // A period is kept once it ended by the settled time and the range held all of it (`to` may cut
+    // the last one short).
+    const keepBefore = Math.min(request.settledUntil ?? Number.NEGATIVE_INFINITY, (lastBucket + 1) * seconds);
+    for (const row of read) {
+      const periodStartTime = row.timestamp as number;
+      if (nextPeriod(periodStartTime, request.interval) > keepBefore) break;
+      if (!final.has(periodStartTime)) {
+        final.set(periodStartTime, row);
+        finalCount++;
+      }
+    }
+    return remembered.length === 0 ? read : remembered.concat(read);
+  };
+}
+
+/** One interval's statement: the buckets from `firstBucket` to `lastBucket`, grouped into periods, and the opening bucket. */
+function rangeQuery(spec: RollupSpec, interval: Interval, seconds: number): SQL {
+  const flows = spec.flows ?? {};
+  const closing = spec.closing ?? {};
+  const scope = spec.where ? sql` and ${spec.where}` : sql``;
   // A series at the table's own bucket length reads its rows as they are: an index range, no grouping.
-  const direct = options.interval === (options.bucket ?? "hour");
+  const direct = interval === (spec.bucket ?? "hour");
   const period = direct
-    ? sql`${options.id}::bigint * ${seconds}`
-    : sql`extract(epoch from date_trunc(${options.interval}, to_timestamp(${options.id}::bigint * ${seconds}) at time zone 'UTC'))::bigint`;
+    ? sql`${spec.id}::bigint * ${sql.raw(String(seconds))}`
+    : sql`extract(epoch from date_trunc('${sql.raw(interval)}', to_timestamp(${spec.id}::bigint * ${sql.raw(String(seconds))}) at time zone 'UTC'))::bigint`;
   const selections = [
     sql`${period} as "timestamp"`,
     ...Object.entries(flows).map(([key, { column, aggregate }]) =>
@@ -66,7 +167,7 @@ export async function rollupHourly(options: {
     ...Object.entries(closing).map(([key, { column }]) =>
       direct
         ? sql`${column}::text as ${sql.identifier(key)}`
-        : sql`(array_agg(${column} order by ${options.id} desc))[1]::text as ${sql.identifier(key)}`,
+        : sql`(array_agg(${column} order by ${spec.id} desc))[1]::text as ${sql.identifier(key)}`,
     ),
   ];
   const closingEntries = Object.entries(closing);
@@ -78,32 +179,8 @@ export async function rollupHourly(options: {
       : sql` union all (select null::bigint, ${sql.join(
           [...Object.keys(flows).map(() => sql`null::text`), ...closingEntries.map(([, { column }]) => sql`${column}::text`)],
           sql`, `,
-        )} from ${options.table} where ${options.id} < ${firstBucket}${scope} order by ${options.id} desc limit 1)`;
-  const rows = await executeNamed<SeriesRow>(
-    db,
-    sql`(select ${sql.join(selections, sql`, `)} from ${options.table}
-        where ${options.id} >= ${firstBucket} and ${options.id} <= ${lastBucket}${scope}
-        ${direct ? sql`order by ${options.id}` : sql`group by 1 order by 1`})${opening}`,
-  );
-  const openingIndex = rows.findIndex((row) => row.timestamp === null);
-  const [openingRow] = openingIndex === -1 ? [null] : rows.splice(openingIndex, 1);
-
-  const counts = Object.entries({ ...flows, ...closing })
-    .filter(([, { kind }]) => kind === "count")
-    .map(([key]) => key);
-  // Amounts arrive as text (exact decimals) and stay strings; counts become numbers.
-  const typed = (row: SeriesRow): SeriesRow => {
-    row.timestamp = Number(row.timestamp);
-    for (const key of counts) if (row[key] !== null && row[key] !== undefined) row[key] = Number(row[key]);
-    return row;
-  };
-
-  return fillSeries(rows.map(typed), {
-    from: options.from,
-    to: options.to,
-    interval: options.interval,
-    flows: Object.fromEntries(Object.entries(flows).map(([key, { kind }]) => [key, kind === "count" ? 0 : "0"])),
-    closing: Object.keys(closing),
-    opening: openingRow ? typed(openingRow) : null,
-  });
+        )} from ${spec.table} where ${spec.id} < ${firstBucketParam}${scope} order by ${spec.id} desc limit 1)`;
+  return sql`(select ${sql.join(selections, sql`, `)} from ${spec.table}
+      where ${spec.id} >= ${firstBucketParam} and ${spec.id} <= ${lastBucketParam}${scope}
+      ${direct ? sql`order by ${spec.id}` : sql`group by 1 order by 1`})${opening}`;
 }

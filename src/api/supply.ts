@@ -4,7 +4,7 @@ import { desc, lte } from "ponder";
 import { appConfig } from "../../lib/env";
 import { circulatingSupply } from "../../lib/supply";
 import type { BlockRef } from "./asof";
-import { type ApiContext, perPosition } from "./http";
+import { type ApiContext, perPosition, settledGeneration } from "./http";
 import { bound, preparedOnce } from "./queries/statements";
 import { balanceAt, balancesAtBlocks } from "./queries/token";
 
@@ -50,14 +50,27 @@ const supplyAtHead = perPosition((position) => supplyAt(position.base!.block));
 /** The supply after `asOf`, Base's block for this answer: the shared read when it is the indexed head. */
 export const supplyAfter = (c: ApiContext, asOf: BlockRef) => (asOf === c.var.asOf.base ? supplyAtHead(c.var.asOf) : supplyAt(asOf.block));
 
+/** Non-circulating totals after final blocks (see `settledBlock`), by block: they cannot change. */
+const finalTotals = new Map<number, bigint>();
+let finalTotalsGeneration = settledGeneration();
+const MAX_FINAL_TOTALS = 50_000;
+
 /**
  * The non-circulating total after each of `blocks` (null: before the first transfer, nothing held):
  * for each listed account, two index probes per distinct block, however many transfers it made.
+ * Totals after blocks at or below `settledUpTo` are remembered: a series' closing blocks are the same
+ * for every answer that covers the period.
  */
-export async function nonCirculatingAtBlocks(blocks: readonly (number | null)[]): Promise<bigint[]> {
+export async function nonCirculatingAtBlocks(blocks: readonly (number | null)[], settledUpTo: number | null): Promise<bigint[]> {
+  if (finalTotalsGeneration !== settledGeneration() || finalTotals.size >= MAX_FINAL_TOTALS) {
+    finalTotals.clear();
+    finalTotalsGeneration = settledGeneration();
+  }
   const addresses = appConfig.nonCirculating.map((entry) => entry.address);
-  const distinct = [...new Set(blocks.filter((block): block is number => block !== null))];
-  if (addresses.length === 0 || distinct.length === 0) return blocks.map(() => 0n);
-  const perAccount = await Promise.all(addresses.map((address) => balancesAtBlocks(db, address, distinct)));
-  return blocks.map((block) => (block === null ? 0n : perAccount.reduce((sum, balances) => sum + (balances.get(block) ?? 0n), 0n)));
+  const unknown = [...new Set(blocks.filter((block): block is number => block !== null && !finalTotals.has(block)))];
+  if (addresses.length === 0) return blocks.map(() => 0n);
+  const perAccount = unknown.length === 0 ? [] : await Promise.all(addresses.map((address) => balancesAtBlocks(db, address, unknown)));
+  const read = new Map(unknown.map((block) => [block, perAccount.reduce((sum, balances) => sum + (balances.get(block) ?? 0n), 0n)]));
+  for (const [block, total] of read) if (settledUpTo !== null && block <= settledUpTo) finalTotals.set(block, total);
+  return blocks.map((block) => (block === null ? 0n : (read.get(block) ?? finalTotals.get(block)!)));
 }

@@ -278,4 +278,42 @@ describe.each(backends)("OPG token on %s", (backend) => {
     expect(body.error.code).toBe(code);
     expect(body.error.message.length).toBeGreaterThan(0);
   });
+
+  // Last: it mines more blocks. Final periods (ended before Ponder's finalized block) are remembered
+  // between answers; the open hour, and hours a reorg could still reach, must be read again.
+  it("answers a series' final hours as a fresh read does, and reads again the hours still changing", async () => {
+    const from = mined[0]!.timestamp;
+    const series = async () => (await stack.indexer.json(`/api/v1/supply/history?interval=hour&from=${from}`)).data;
+    type Hour = { timestamp: number; transferCount: number; totalSupply: string; circulatingSupply: string };
+    const expectMatchesChain = async (hours: Hour[]) => {
+      for (const hour of hours) {
+        const last = mined.filter((block) => block.timestamp < hour.timestamp + 3600).at(-1)!;
+        const at = new Date(hour.timestamp * 1000).toISOString();
+        const totalSupply = await read("totalSupply", [], last.number);
+        expect(hour.totalSupply, at).toBe(totalSupply.toString());
+        expect(hour.circulatingSupply, at).toBe((totalSupply - (await read("balanceOf", [TREASURY], last.number))).toString());
+      }
+    };
+    const before: Hour[] = await series();
+    expect(await series()).toEqual(before);
+
+    // More transfers in the open hour: its row changes; no earlier row does.
+    await traffic.step(6);
+    await traffic.transfer(TREASURY, holder(0), 10n ** 18n);
+    mined.push(await stack.devnet.base.mine());
+    await stack.sync();
+    head = await stack.devnet.base.blockNumber();
+    const after: Hour[] = await series();
+    expect(after.slice(0, before.length - 1)).toEqual(before.slice(0, -1));
+    const lastHour = after.at(-1)!.timestamp;
+    const inLastHour = mined.filter((block) => block.timestamp >= lastHour && block.timestamp < lastHour + 3600);
+    const logs = await stack.devnet.base.client.getLogs({
+      address: stack.devnet.token,
+      event: parseAbiItem("event Transfer(address indexed from, address indexed to, uint256 value)"),
+      fromBlock: inLastHour[0]!.number,
+      toBlock: inLastHour.at(-1)!.number,
+    });
+    expect(after.at(-1)!.transferCount).toBe(logs.length);
+    await expectMatchesChain(after);
+  });
 });

@@ -1,6 +1,7 @@
+import type { Placeholder } from "drizzle-orm";
 import { and, asc, desc, eq, gt, lte, sql } from "ponder";
 import { account, transfer } from "../../../schema/token";
-import { type Bound, bound, type ExecDb, executeNamed, preparedOnce, type ReadDb } from "./statements";
+import { type Bound, bound, type ExecDb, namedStatement, preparedOnce, type ReadDb } from "./statements";
 
 type Transfer = typeof transfer.$inferSelect;
 
@@ -103,9 +104,9 @@ export const topHolders = (db: ReadDb, limit: number) => topHoldersStatement(db)
  * (a treasury, a vesting contract) costs two probes per transfer-separated run of blocks, a busy one
  * at most two per block, however many transfers either has.
  */
-export function balancesAtBlocksQuery(address: `0x${string}`, blocks: readonly number[]) {
+export function balancesAtBlocksQuery(address: Bound<`0x${string}`>, blocks: readonly number[] | Placeholder) {
   // One array parameter (not a literal in the text), so every block list shares one named statement.
-  const list = sql`${`{${blocks.map((block) => BigInt(block).toString()).join(",")}}`}::numeric[]`;
+  const list = sql`${Array.isArray(blocks) ? blockList(blocks) : blocks}::numeric[]`;
   const side = (column: "from" | "to") => sql`(
     select ${transfer.blockNumber} as block_number, ${transfer.logIndex} as log_index,
       ${column === "from" ? transfer.fromBalance : transfer.toBalance} as balance
@@ -123,6 +124,11 @@ export function balancesAtBlocksQuery(address: `0x${string}`, blocks: readonly n
     )
     select i, sent_block::text, sent_log, sent_balance::text, received_block::text, received_log, received_balance::text from walk`;
 }
+
+/** A block list as one Postgres array literal. */
+const blockList = (blocks: readonly number[]) => `{${blocks.map((block) => BigInt(block).toString()).join(",")}}`;
+
+const probeStatement = preparedOnce((db: ExecDb) => namedStatement<BalanceRow>(db, balancesAtBlocksQuery(bound.address, bound.blocks)));
 
 type BalanceRow = {
   /** 1-based position in the block list of the block this row's transfers are the latest by. */
@@ -146,6 +152,26 @@ type BalanceRow = {
 const WALK_ROWS_PER_BLOCK = 2;
 const WALK_FROM_BLOCKS = 200;
 
+/** One side's transfers of an account after one block and up to another, in order: a forward index range. */
+const transfersOnSideBetween = (side: "from" | "to") =>
+  preparedOnce((db) =>
+    db
+      .select({
+        id: transfer.id,
+        blockNumber: transfer.blockNumber,
+        logIndex: transfer.logIndex,
+        to: transfer.to,
+        fromBalance: transfer.fromBalance,
+        toBalance: transfer.toBalance,
+      })
+      .from(transfer)
+      .where(and(eq(transfer[side], bound.address), gt(transfer.blockNumber, bound.after), lte(transfer.blockNumber, bound.upTo)))
+      .orderBy(asc(transfer.blockNumber), asc(transfer.logIndex))
+      .limit(bound.limit)
+      .prepare(`opg_transfers_${side}_between`),
+  );
+const transfersBetween = { from: transfersOnSideBetween("from"), to: transfersOnSideBetween("to") };
+
 /**
  * One account's balance after each of `blocks`. For many blocks: its balance at the first block (two
  * one-row index walks) and then its transfers up to the last block, two forward index ranges, applied
@@ -161,23 +187,12 @@ export async function balancesAtBlocks(
   if (sorted.length === 0) return new Map();
   if (sorted.length < WALK_FROM_BLOCKS) return probeBalancesAtBlocks(db, address, sorted);
   const limit = sorted.length * WALK_ROWS_PER_BLOCK;
-  const between = (side: "from" | "to") =>
-    db
-      .select({
-        id: transfer.id,
-        blockNumber: transfer.blockNumber,
-        logIndex: transfer.logIndex,
-        to: transfer.to,
-        fromBalance: transfer.fromBalance,
-        toBalance: transfer.toBalance,
-      })
-      .from(transfer)
-      .where(
-        and(eq(transfer[side], address), gt(transfer.blockNumber, BigInt(sorted[0]!)), lte(transfer.blockNumber, BigInt(sorted.at(-1)!))),
-      )
-      .orderBy(asc(transfer.blockNumber), asc(transfer.logIndex))
-      .limit(limit + 1);
-  const [start, sent, received] = await Promise.all([balanceAt(db, address, sorted[0]!), between("from"), between("to")]);
+  const range = { address, after: String(sorted[0]!), upTo: String(sorted.at(-1)!), limit: limit + 1 };
+  const [start, sent, received] = await Promise.all([
+    balanceAt(db, address, sorted[0]!),
+    transfersBetween.from(db).execute(range),
+    transfersBetween.to(db).execute(range),
+  ]);
   if (sent.length > limit || received.length > limit) return probeBalancesAtBlocks(db, address, sorted);
 
   const balances = new Map<number, bigint>();
@@ -197,7 +212,7 @@ export async function balancesAtBlocks(
 }
 
 async function probeBalancesAtBlocks(db: ExecDb, address: `0x${string}`, blocks: readonly number[]): Promise<Map<number, bigint>> {
-  const walked = (await executeNamed<BalanceRow>(db, balancesAtBlocksQuery(address, blocks))).sort((a, b) => a.i - b.i);
+  const walked = (await probeStatement(db)({ address, blocks: blockList(blocks) })).sort((a, b) => a.i - b.i);
   const balances = new Map<number, bigint>();
   // A block's balance is that of the walked block nearest above it (or itself): no transfer between.
   let next = 0;

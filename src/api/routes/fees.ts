@@ -32,11 +32,12 @@ import {
   perPosition,
   seriesQuery,
   seriesRange,
+  settledTime,
   timeParam,
 } from "../http";
 import { endpoint } from "../openapi";
 import { bound, executeNamed, preparedOnce } from "../queries/statements";
-import { rollupHourly } from "../rollup";
+import { defineRollup } from "../rollup";
 import { feeSummaryResponse, feeTrendsResponse, payeesResponse, topPayersResponse } from "../schemas/fees";
 
 export const fees = new Hono<{ Variables: { asOf: AsOf } }>();
@@ -247,6 +248,21 @@ async function uniquePayersByPeriod(interval: Exclude<Interval, "hour">, from: n
   return new Map(rows.map((row) => [Number(row.start), row.uniquePayers]));
 }
 
+/** The fee series' hourly rows; uniquePayers of longer periods come from `fee_period`. */
+const feesByPeriod = defineRollup({
+  table: feeHourly,
+  id: feeHourly.id,
+  flows: {
+    volume: { column: feeHourly.volume, kind: "amount" },
+    count: { column: feeHourly.count, kind: "count" },
+    minAmount: { column: feeHourly.minAmount, kind: "amount", aggregate: "min" },
+    maxAmount: { column: feeHourly.maxAmount, kind: "amount", aggregate: "max" },
+    anomalies: { column: feeHourly.anomalies, kind: "count" },
+    otherTokenSettlements: { column: feeHourly.otherTokenSettlements, kind: "count" },
+    hourlyPayers: { column: feeHourly.uniquePayers, kind: "count" },
+  },
+});
+
 endpoint({
   path: "/fees/trends",
   response: feeTrendsResponse,
@@ -260,23 +276,7 @@ fees.get("/fees/trends", async (c: ApiContext) => {
   const query = parseQuery(c, seriesQuery);
   const { from, to } = seriesRange(query, latestBaseTime(c));
   const [buckets, payers] = await Promise.all([
-    rollupHourly({
-      table: feeHourly,
-      id: feeHourly.id,
-      interval: query.interval,
-      from,
-      to,
-      startAtFirstData: query.from === undefined,
-      flows: {
-        volume: { column: feeHourly.volume, kind: "amount" },
-        count: { column: feeHourly.count, kind: "count" },
-        minAmount: { column: feeHourly.minAmount, kind: "amount", aggregate: "min" },
-        maxAmount: { column: feeHourly.maxAmount, kind: "amount", aggregate: "max" },
-        anomalies: { column: feeHourly.anomalies, kind: "count" },
-        otherTokenSettlements: { column: feeHourly.otherTokenSettlements, kind: "count" },
-        hourlyPayers: { column: feeHourly.uniquePayers, kind: "count" },
-      },
-    }),
+    feesByPeriod({ interval: query.interval, from, to, startAtFirstData: query.from === undefined, settledUntil: settledTime(c.var.asOf) }),
     query.interval === "hour" ? null : uniquePayersByPeriod(query.interval, from, to),
   ]);
   const data = buckets.map((bucket) => ({

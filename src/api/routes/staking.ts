@@ -24,11 +24,12 @@ import {
   perPosition,
   seriesQuery,
   seriesRange,
+  settledTime,
   timeParam,
 } from "../http";
 import { endpoint } from "../openapi";
 import { bound, preparedOnce } from "../queries/statements";
-import { rollupHourly } from "../rollup";
+import { defineRollup } from "../rollup";
 import { nodeResponse, nodeRewardsResponse, stakingHistoryResponse, stakingResponse, validatorsResponse } from "../schemas/staking";
 import { supplyAfter } from "../supply";
 
@@ -129,6 +130,28 @@ staking.get("/staking", async (c: ApiContext) => {
   });
 });
 
+/** The staking series' hourly rows. */
+const stakingByPeriod = defineRollup({
+  table: stakingHourly,
+  id: stakingHourly.id,
+  flows: {
+    delegated: { column: stakingHourly.delegated, kind: "amount" },
+    undelegated: { column: stakingHourly.undelegated, kind: "amount" },
+    redelegated: { column: stakingHourly.redelegated, kind: "amount" },
+    cancelled: { column: stakingHourly.cancelled, kind: "amount" },
+    slashed: { column: stakingHourly.slashed, kind: "amount" },
+    commission: { column: stakingHourly.commission, kind: "amount" },
+    delegatorRewards: { column: stakingHourly.delegatorRewards, kind: "amount" },
+    claimed: { column: stakingHourly.claimed, kind: "amount" },
+  },
+  closing: {
+    totalStaked: { column: stakingHourly.totalStaked, kind: "amount" },
+    unbonding: { column: stakingHourly.unbonding, kind: "amount" },
+    validators: { column: stakingHourly.validators, kind: "count" },
+    delegators: { column: stakingHourly.delegators, kind: "count" },
+  },
+});
+
 endpoint({
   path: "/staking/history",
   response: stakingHistoryResponse,
@@ -140,29 +163,12 @@ endpoint({
 staking.get("/staking/history", async (c: ApiContext) => {
   const query = parseQuery(c, seriesQuery);
   const { from, to } = seriesRange(query, latestStakingTime(c));
-  const data = await rollupHourly({
-    table: stakingHourly,
-    id: stakingHourly.id,
+  const data = await stakingByPeriod({
     interval: query.interval,
     from,
     to,
     startAtFirstData: query.from === undefined,
-    flows: {
-      delegated: { column: stakingHourly.delegated, kind: "amount" },
-      undelegated: { column: stakingHourly.undelegated, kind: "amount" },
-      redelegated: { column: stakingHourly.redelegated, kind: "amount" },
-      cancelled: { column: stakingHourly.cancelled, kind: "amount" },
-      slashed: { column: stakingHourly.slashed, kind: "amount" },
-      commission: { column: stakingHourly.commission, kind: "amount" },
-      delegatorRewards: { column: stakingHourly.delegatorRewards, kind: "amount" },
-      claimed: { column: stakingHourly.claimed, kind: "amount" },
-    },
-    closing: {
-      totalStaked: { column: stakingHourly.totalStaked, kind: "amount" },
-      unbonding: { column: stakingHourly.unbonding, kind: "amount" },
-      validators: { column: stakingHourly.validators, kind: "count" },
-      delegators: { column: stakingHourly.delegators, kind: "count" },
-    },
+    settledUntil: settledTime(c.var.asOf),
   });
   return listResponse(c, query.format, data, { interval: query.interval, from, to, decimals: OPG_DECIMALS, asOf: bothAsOf(c) });
 });
@@ -469,6 +475,23 @@ const nodeQuery = z.object({
   ...asOfParams,
 });
 
+/** One validator's hourly rows. */
+const nodeByPeriod = defineRollup({
+  table: nodeHourly,
+  id: nodeHourly.hour,
+  where: eq(nodeHourly.validator, bound.address),
+  flows: {
+    commission: { column: nodeHourly.commission, kind: "amount" },
+    delegatorRewards: { column: nodeHourly.delegatorRewards, kind: "amount" },
+    poolDeposits: { column: nodeHourly.poolDeposits, kind: "amount" },
+    slashed: { column: nodeHourly.slashed, kind: "amount" },
+  },
+  closing: {
+    stake: { column: nodeHourly.stake, kind: "amount" },
+    delegators: { column: nodeHourly.delegators, kind: "count" },
+  },
+});
+
 endpoint({
   path: "/nodes/:address",
   response: nodeResponse,
@@ -494,24 +517,13 @@ staking.get("/nodes/:address", async (c: ApiContext) => {
   const { from, to } = seriesRange({ ...query, to: query.to === undefined ? end : Math.min(query.to, end) }, end);
 
   const [series, delegations, slashes, aprs] = await Promise.all([
-    rollupHourly({
-      table: nodeHourly,
-      id: nodeHourly.hour,
+    nodeByPeriod({
       interval: query.interval,
       from,
       to,
-      where: eq(nodeHourly.validator, address),
       startAtFirstData: query.from === undefined,
-      flows: {
-        commission: { column: nodeHourly.commission, kind: "amount" },
-        delegatorRewards: { column: nodeHourly.delegatorRewards, kind: "amount" },
-        poolDeposits: { column: nodeHourly.poolDeposits, kind: "amount" },
-        slashed: { column: nodeHourly.slashed, kind: "amount" },
-      },
-      closing: {
-        stake: { column: nodeHourly.stake, kind: "amount" },
-        delegators: { column: nodeHourly.delegators, kind: "count" },
-      },
+      params: { address },
+      settledUntil: settledTime(c.var.asOf),
     }),
     historical
       ? null

@@ -15,10 +15,12 @@ import {
   parseQuery,
   seriesQuery,
   seriesRange,
+  settledBlock,
+  settledTime,
 } from "../http";
 import { endpoint } from "../openapi";
 import { accountHistory, topHolders } from "../queries/token";
-import { rollupHourly } from "../rollup";
+import { defineRollup } from "../rollup";
 import { accountResponse, supplyHistoryResponse, supplyResponse, topHoldersResponse } from "../schemas/token";
 import { nonCirculatingAtBlocks, supplyAfter } from "../supply";
 
@@ -63,27 +65,12 @@ endpoint({ path: "/supply/circulating", tag: "supply", summary: "Circulating sup
 token.get("/supply/total", async (c: ApiContext) => c.text(formatUnits((await headSupply(c)).totalSupply)));
 token.get("/supply/circulating", async (c: ApiContext) => c.text(formatUnits((await headSupply(c)).circulatingSupply)));
 
-endpoint({
-  path: "/supply/history",
-  response: supplyHistoryResponse,
-  tag: "supply",
-  summary: "Closing total and circulating supply and holders; transfers, volume, minted and burned per period",
-  query: seriesQuery,
-  csv: true,
-});
-token.get("/supply/history", async (c: ApiContext) => {
-  const query = parseQuery(c, seriesQuery);
-  const latest = c.var.asOf.base?.timestamp ?? Math.floor(Date.now() / 1000);
-  const { from, to } = seriesRange(query, latest);
-  const table = query.interval === "hour" ? tokenHourly : tokenDaily;
-  const data = await rollupHourly({
+/** The supply series' rows: hours from the hourly view, days, weeks and months from the daily one. */
+const supplyRollup = (table: typeof tokenHourly | typeof tokenDaily, bucket: "hour" | "day") =>
+  defineRollup({
     table,
     id: table.id,
-    bucket: query.interval === "hour" ? "hour" : "day",
-    interval: query.interval,
-    from,
-    to,
-    startAtFirstData: query.from === undefined,
+    bucket,
     flows: {
       transferCount: { column: table.transferCount, kind: "count" },
       transferVolume: { column: table.transferVolume, kind: "amount" },
@@ -98,7 +85,32 @@ token.get("/supply/history", async (c: ApiContext) => {
       lastBlock: { column: table.lastBlock, kind: "count" },
     },
   });
-  const nonCirculating = await nonCirculatingAtBlocks(data.map((row) => (row.lastBlock === null ? null : Number(row.lastBlock))));
+const supplyByHour = supplyRollup(tokenHourly, "hour");
+const supplyByDay = supplyRollup(tokenDaily, "day");
+
+endpoint({
+  path: "/supply/history",
+  response: supplyHistoryResponse,
+  tag: "supply",
+  summary: "Closing total and circulating supply and holders; transfers, volume, minted and burned per period",
+  query: seriesQuery,
+  csv: true,
+});
+token.get("/supply/history", async (c: ApiContext) => {
+  const query = parseQuery(c, seriesQuery);
+  const latest = c.var.asOf.base?.timestamp ?? Math.floor(Date.now() / 1000);
+  const { from, to } = seriesRange(query, latest);
+  const data = await (query.interval === "hour" ? supplyByHour : supplyByDay)({
+    interval: query.interval,
+    from,
+    to,
+    startAtFirstData: query.from === undefined,
+    settledUntil: settledTime(c.var.asOf),
+  });
+  const nonCirculating = await nonCirculatingAtBlocks(
+    data.map((row) => (row.lastBlock === null ? null : Number(row.lastBlock))),
+    settledBlock(c.var.asOf, appConfig.token.chain),
+  );
   // Fields listed one by one: a rest pattern copies each of hundreds of rows key by key.
   const series = data.map((row, index) => ({
     timestamp: row.timestamp,

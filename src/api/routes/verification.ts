@@ -29,11 +29,12 @@ import {
   perPosition,
   seriesQuery,
   seriesRange,
+  settledTime,
   timeParam,
 } from "../http";
 import { endpoint } from "../openapi";
 import { executeNamed } from "../queries/statements";
-import { rollupHourly } from "../rollup";
+import { defineRollup } from "../rollup";
 import {
   inferenceResponse,
   teeResponse,
@@ -416,6 +417,20 @@ verification.get("/verification/inferences/:hash", async (c: ApiContext) => {
   });
 });
 
+/** The verification series' hourly rows. */
+const verificationByPeriod = defineRollup({
+  table: verificationHourly,
+  id: verificationHourly.id,
+  flows: {
+    verified: { column: verificationHourly.verified, kind: "count" },
+    unregisteredVerified: { column: verificationHourly.unregisteredVerified, kind: "count" },
+    batches: { column: verificationHourly.batches, kind: "count" },
+    batchedInferences: { column: verificationHourly.batchedInferences, kind: "count" },
+    lagSum: { column: verificationHourly.lagSum, kind: "count" },
+    maxLagSeconds: { column: verificationHourly.lagMax, kind: "count", aggregate: "max" },
+  },
+});
+
 endpoint({
   path: "/verification/history",
   response: verificationHistoryResponse,
@@ -427,21 +442,12 @@ endpoint({
 verification.get("/verification/history", async (c: ApiContext) => {
   const query = parseQuery(c, seriesQuery);
   const { from, to } = seriesRange(query, settlementNow(c.var.asOf));
-  const rows = await rollupHourly({
-    table: verificationHourly,
-    id: verificationHourly.id,
+  const rows = await verificationByPeriod({
     interval: query.interval,
     from,
     to,
     startAtFirstData: query.from === undefined,
-    flows: {
-      verified: { column: verificationHourly.verified, kind: "count" },
-      unregisteredVerified: { column: verificationHourly.unregisteredVerified, kind: "count" },
-      batches: { column: verificationHourly.batches, kind: "count" },
-      batchedInferences: { column: verificationHourly.batchedInferences, kind: "count" },
-      lagSum: { column: verificationHourly.lagSum, kind: "count" },
-      maxLagSeconds: { column: verificationHourly.lagMax, kind: "count", aggregate: "max" },
-    },
+    settledUntil: settledTime(c.var.asOf),
   });
   const data = rows.map(({ lagSum, maxLagSeconds, ...row }) => {
     const settled = Number(row.verified) > 0;
