@@ -111,25 +111,35 @@ export function seriesRange(query: { interval: Interval; from?: number; to?: num
   return { from, to };
 }
 
-export type AsOf = Record<ChainName, { block: number; timestamp: number } | null>;
+type BlockRef = { block: number; timestamp: number };
+export type AsOf = Record<ChainName, BlockRef | null>;
 
-/** Positions, each with what no reorg can change any more (see `settledTime`, `settledBlock`). */
-const settledPositions = new WeakMap<AsOf, { time: number | null; blocks: Map<number, number> }>();
-/** Counts re-indexings seen under this server (the settled time went back): what was final before is gone. */
+/** Per position, each chain's last block no reorg can change any more, and its time (see `settledTime`). */
+const settledPositions = new WeakMap<AsOf, Map<number, BlockRef>>();
+/** Counts re-indexings seen under this server (a chain's settled time went back): what was final before is gone. */
 let generation = 0;
-let lastSettled: number | null = null;
+let lastSettled = new Map<number, BlockRef>();
+
+/** A chain's last block at or below both its finalized block (Ponder's `finalized_checkpoint`) and its latest indexed one. */
+export const settledBlock = (asOf: AsOf, chain: ChainName): number | null =>
+  settledPositions.get(asOf)?.get(appConfig.chains[chain].id)?.block ?? null;
 
 /**
- * The time before which nothing indexed by `asOf` can change any more: over every indexed chain, the
- * earlier of its finalized block's timestamp (Ponder's `finalized_checkpoint`: a reorg cannot reach
- * it) and its latest indexed block's. A series period that ended by then is final. Null before any
- * chain has been indexed.
+ * The time before which nothing the given chains indexed by `asOf` can change any more: the earliest
+ * of their settled blocks' times. A series period that ended by then is final. Null while one of them
+ * has not been indexed. Each series names the chains its rows come from: a quiet chain's finalized
+ * block may be weeks older than a busy one's.
  */
-export const settledTime = (asOf: AsOf): number | null => settledPositions.get(asOf)?.time ?? null;
-
-/** A chain's last block at or below both its finalized block and its latest indexed one, by `asOf`. */
-export const settledBlock = (asOf: AsOf, chain: ChainName): number | null =>
-  settledPositions.get(asOf)?.blocks.get(appConfig.chains[chain].id) ?? null;
+export function settledTime(asOf: AsOf, chains: readonly ChainName[]): number | null {
+  const settled = settledPositions.get(asOf);
+  let time: number | null = null;
+  for (const chain of chains) {
+    const position = settled?.get(appConfig.chains[chain].id);
+    if (!position) return null;
+    time = time === null ? position.timestamp : Math.min(time, position.timestamp);
+  }
+  return time;
+}
 
 /** Changes when the database was indexed again from the start under a running server (`ponder serve`). */
 export const settledGeneration = () => generation;
@@ -138,24 +148,23 @@ export const settledGeneration = () => generation;
 async function queryAsOf(): Promise<AsOf> {
   const result = await db.execute(sql`select chain_id, latest_checkpoint, finalized_checkpoint from _ponder_checkpoint`);
   const progress = new Map<number, ChainProgress>();
-  let settled: number | null = null;
-  const settledBlocks = new Map<number, number>();
+  const settled = new Map<number, BlockRef>();
   for (const row of result.rows as { chain_id: number | string; latest_checkpoint: string; finalized_checkpoint: string }[]) {
     const latest = decodeCheckpoint(row.latest_checkpoint);
     const finalized = decodeCheckpoint(row.finalized_checkpoint);
     progress.set(Number(row.chain_id), latest);
-    settledBlocks.set(Number(row.chain_id), Math.min(latest.block, finalized.block));
-    const final = Math.min(latest.timestamp, finalized.timestamp);
-    settled = settled === null ? final : Math.min(settled, final);
+    settled.set(Number(row.chain_id), finalized.block < latest.block ? finalized : latest);
   }
   const asOf = {} as AsOf;
   for (const name of CHAIN_NAMES) {
     const chain = progress.get(appConfig.chains[name].id);
     asOf[name] = chain ? { block: chain.block, timestamp: chain.timestamp } : null;
   }
-  if (lastSettled !== null && (settled === null || settled < lastSettled)) generation++;
+  for (const [chainId, before] of lastSettled) {
+    if ((settled.get(chainId)?.block ?? -1) < before.block) generation++;
+  }
   lastSettled = settled;
-  settledPositions.set(asOf, { time: settled, blocks: settledBlocks });
+  settledPositions.set(asOf, settled);
   return asOf;
 }
 

@@ -38,8 +38,8 @@ export type RollupRequest = {
   settledUntil: number | null;
 };
 
-/** Final periods remembered per series, at most: a 90-day hourly series is 2,160. */
-const MAX_FINAL_PERIODS = 50_000;
+/** Final periods remembered per series, at most (a row is about half a kilobyte): two years of hours. */
+const MAX_FINAL_PERIODS = 20_000;
 
 const firstBucketParam = sql.placeholder("firstBucket");
 const lastBucketParam = sql.placeholder("lastBucket");

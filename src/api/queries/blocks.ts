@@ -2,7 +2,7 @@ import { sql } from "ponder";
 import { stakingBlock } from "../../../schema/staking";
 import { supplyBlockClosed, tokenSupply } from "../../../schema/token";
 import type { BlockRef } from "../asof";
-import { type ExecDb, executeNamed } from "./statements";
+import { type Bound, bound, type ExecDb, type NamedStatement, namedStatement, preparedOnce } from "./statements";
 
 /** A table with a row per block, id the block number, and that block's timestamp. */
 type PerBlockTable = typeof supplyBlockClosed | typeof stakingBlock;
@@ -11,7 +11,7 @@ type PerBlockTable = typeof supplyBlockClosed | typeof stakingBlock;
  * A per-block table's rows nearest `at` on either side: one-row walks of its `(timestamp, id)`
  * index, backward from `at` and forward past it.
  */
-const walksAround = (table: PerBlockTable, at: number) =>
+const walksAround = (table: PerBlockTable, at: Bound<number>) =>
   [true, false].map(
     (before) => sql`(
     select ${table.id}::text as block, ${table.timestamp}::text as timestamp from ${table}
@@ -25,7 +25,7 @@ const walksAround = (table: PerBlockTable, at: number) =>
  * row's latest block (the open row of the `supply_block` view, read apart so that neither walk
  * becomes a sort of every block on its side).
  */
-export const transferBlocksAroundQuery = (at: number) =>
+export const transferBlocksAroundQuery = (at: Bound<number>) =>
   sql.join(
     [
       ...walksAround(supplyBlockClosed, at),
@@ -35,7 +35,7 @@ export const transferBlocksAroundQuery = (at: number) =>
   );
 
 /** The staking chain's blocks with a staking event nearest `at` on either side. */
-export const stakingBlocksAroundQuery = (at: number) => sql.join(walksAround(stakingBlock, at), sql` union all `);
+export const stakingBlocksAroundQuery = (at: Bound<number>) => sql.join(walksAround(stakingBlock, at), sql` union all `);
 
 /** Of blocks with known times, the latest at or before `at` and the earliest after it. */
 export function nearest(refs: readonly BlockRef[], at: number) {
@@ -49,13 +49,19 @@ export function nearest(refs: readonly BlockRef[], at: number) {
   return { before, after };
 }
 
-async function around(db: ExecDb, query: ReturnType<typeof transferBlocksAroundQuery>, at: number) {
-  const rows = await executeNamed<{ block: string; timestamp: string }>(db, query);
+type Around = NamedStatement<{ block: string; timestamp: string }>;
+
+/** Each query built once per database, `at` its parameter: building it took longer than running it. */
+const transferStatement = preparedOnce((db: ExecDb): Around => namedStatement(db, transferBlocksAroundQuery(bound.at)));
+const stakingStatement = preparedOnce((db: ExecDb): Around => namedStatement(db, stakingBlocksAroundQuery(bound.at)));
+
+async function around(statement: Around, at: number) {
+  const rows = await statement({ at });
   return nearest(
     rows.map((row) => ({ block: Number(row.block), timestamp: Number(row.timestamp) })),
     at,
   );
 }
 
-export const transferBlocksAround = (db: ExecDb, at: number) => around(db, transferBlocksAroundQuery(at), at);
-export const stakingBlocksAround = (db: ExecDb, at: number) => around(db, stakingBlocksAroundQuery(at), at);
+export const transferBlocksAround = (db: ExecDb, at: number) => around(transferStatement(db), at);
+export const stakingBlocksAround = (db: ExecDb, at: number) => around(stakingStatement(db), at);

@@ -20,6 +20,7 @@ export const bound = {
   afterAddress: sql.placeholder("afterAddress"),
   after: sql.placeholder("after"),
   blocks: sql.placeholder("blocks"),
+  at: sql.placeholder("at"),
 };
 
 /**

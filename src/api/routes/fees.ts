@@ -248,6 +248,9 @@ async function uniquePayersByPeriod(interval: Exclude<Interval, "hour">, from: n
   return new Map(rows.map((row) => [Number(row.start), row.uniquePayers]));
 }
 
+/** The chain fee rows come from: the x402 proxies'. */
+const feeChains = appConfig.x402 ? [appConfig.x402.chain] : [];
+
 /** The fee series' hourly rows; uniquePayers of longer periods come from `fee_period`. */
 const feesByPeriod = defineRollup({
   table: feeHourly,
@@ -276,7 +279,13 @@ fees.get("/fees/trends", async (c: ApiContext) => {
   const query = parseQuery(c, seriesQuery);
   const { from, to } = seriesRange(query, latestBaseTime(c));
   const [buckets, payers] = await Promise.all([
-    feesByPeriod({ interval: query.interval, from, to, startAtFirstData: query.from === undefined, settledUntil: settledTime(c.var.asOf) }),
+    feesByPeriod({
+      interval: query.interval,
+      from,
+      to,
+      startAtFirstData: query.from === undefined,
+      settledUntil: settledTime(c.var.asOf, feeChains),
+    }),
     query.interval === "hour" ? null : uniquePayersByPeriod(query.interval, from, to),
   ]);
   const data = buckets.map((bucket) => ({

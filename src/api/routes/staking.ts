@@ -168,7 +168,7 @@ staking.get("/staking/history", async (c: ApiContext) => {
     from,
     to,
     startAtFirstData: query.from === undefined,
-    settledUntil: settledTime(c.var.asOf),
+    settledUntil: settledTime(c.var.asOf, [stakingChain]),
   });
   return listResponse(c, query.format, data, { interval: query.interval, from, to, decimals: OPG_DECIMALS, asOf: bothAsOf(c) });
 });
@@ -523,7 +523,7 @@ staking.get("/nodes/:address", async (c: ApiContext) => {
       to,
       startAtFirstData: query.from === undefined,
       params: { address },
-      settledUntil: settledTime(c.var.asOf),
+      settledUntil: settledTime(c.var.asOf, [stakingChain]),
     }),
     historical
       ? null

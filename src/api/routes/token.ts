@@ -105,7 +105,7 @@ token.get("/supply/history", async (c: ApiContext) => {
     from,
     to,
     startAtFirstData: query.from === undefined,
-    settledUntil: settledTime(c.var.asOf),
+    settledUntil: settledTime(c.var.asOf, [appConfig.token.chain]),
   });
   const nonCirculating = await nonCirculatingAtBlocks(
     data.map((row) => (row.lastBlock === null ? null : Number(row.lastBlock))),

@@ -447,7 +447,7 @@ verification.get("/verification/history", async (c: ApiContext) => {
     from,
     to,
     startAtFirstData: query.from === undefined,
-    settledUntil: settledTime(c.var.asOf),
+    settledUntil: settledTime(c.var.asOf, [settlementChain, registryChain]),
   });
   const data = rows.map(({ lagSum, maxLagSeconds, ...row }) => {
     const settled = Number(row.verified) > 0;
