@@ -45,7 +45,7 @@ export async function supplyAt(block: number) {
 }
 
 /** The head's supply is read once per indexed position and shared by every request that sees it. */
-const supplyAtHead = perPosition((position) => supplyAt(position.base!.block));
+export const supplyAtHead = perPosition((position) => supplyAt(position.base!.block));
 
 /** The supply after `asOf`, Base's block for this answer: the shared read when it is the indexed head. */
 export const supplyAfter = (c: ApiContext, asOf: BlockRef) => (asOf === c.var.asOf.base ? supplyAtHead(c.var.asOf) : supplyAt(asOf.block));

@@ -315,5 +315,11 @@ describe.each(backends)("OPG token on %s", (backend) => {
     });
     expect(after.at(-1)!.transferCount).toBe(logs.length);
     await expectMatchesChain(after);
+
+    // The ranking is shared per indexed position: after the new block it holds the new balances.
+    const top = await stack.indexer.json("/api/v1/holders/top?limit=3");
+    expect(top.asOf.block).toBe(Number(head));
+    for (const row of top.data) expect(row.balance, row.address).toBe((await read("balanceOf", [row.address])).toString());
+    expect(top.data.map((row: { address: string }) => row.address)).toContain(TREASURY.toLowerCase());
   });
 });

@@ -13,6 +13,7 @@ import {
   notFound,
   parseAddressParam,
   parseQuery,
+  perPosition,
   seriesQuery,
   seriesRange,
   settledBlock,
@@ -22,7 +23,7 @@ import { endpoint } from "../openapi";
 import { accountHistory, topHolders } from "../queries/token";
 import { defineRollup } from "../rollup";
 import { accountResponse, supplyHistoryResponse, supplyResponse, topHoldersResponse } from "../schemas/token";
-import { nonCirculatingAtBlocks, supplyAfter } from "../supply";
+import { nonCirculatingAtBlocks, supplyAfter, supplyAtHead } from "../supply";
 
 export const token = new Hono<{ Variables: { asOf: import("../http").AsOf } }>();
 
@@ -132,7 +133,27 @@ token.get("/supply/history", async (c: ApiContext) => {
   });
 });
 
-const holdersQuery = z.object({ limit: limitParam(20, 1000), format: formatParam });
+const MAX_HOLDERS = 1000;
+
+/**
+ * The head's ranking, the longest list any limit asks, read and shaped once per indexed position and
+ * shared: every request at that position, whatever its limit, answers a slice of it.
+ */
+const rankingAtHead = perPosition(async (asOf) => {
+  const [supply, rows] = await Promise.all([supplyAtHead(asOf), topHolders(db, MAX_HOLDERS)]);
+  const labels = new Map<string, string>(appConfig.nonCirculating.map((entry) => [entry.address, entry.label]));
+  const data = rows.map((row, index) => ({
+    rank: index + 1,
+    address: row.address,
+    balance: row.balance.toString(),
+    share: supply.totalSupply > 0n ? Number((row.balance * 1_000_000n) / supply.totalSupply) / 1_000_000 : 0,
+    label: labels.get(row.address.toLowerCase()) ?? null,
+    lastActivity: Number(row.lastTimestamp),
+  }));
+  return { holders: supply.holders, data };
+});
+
+const holdersQuery = z.object({ limit: limitParam(20, MAX_HOLDERS), format: formatParam });
 endpoint({
   path: "/holders/top",
   response: topHoldersResponse,
@@ -143,18 +164,11 @@ endpoint({
 });
 token.get("/holders/top", async (c: ApiContext) => {
   const query = parseQuery(c, holdersQuery);
-  const [supply, rows] = await Promise.all([headSupply(c), topHolders(db, query.limit)]);
-  const labels = new Map<string, string>(appConfig.nonCirculating.map((entry) => [entry.address, entry.label]));
-  const data = rows.map((row, index) => ({
-    rank: index + 1,
-    address: row.address,
-    balance: row.balance.toString(),
-    share: supply.totalSupply > 0n ? Number((row.balance * 1_000_000n) / supply.totalSupply) / 1_000_000 : 0,
-    label: labels.get(row.address.toLowerCase()) ?? null,
-    lastActivity: Number(row.lastTimestamp),
-  }));
-  return listResponse(c, query.format, data, {
-    holders: supply.holders,
+  // Nothing indexed yet: a 404 naming the chain, before the shared read.
+  await resolveAsOf(c, "base", {});
+  const ranking = await rankingAtHead(c.var.asOf);
+  return listResponse(c, query.format, ranking.data.slice(0, query.limit), {
+    holders: ranking.holders,
     decimals: OPG_DECIMALS,
     asOf: c.var.asOf.base,
   });
