@@ -116,7 +116,7 @@ export type AsOf = Record<ChainName, BlockRef | null>;
 
 /** Per position, each chain's last block no reorg can change any more, and its time (see `settledTime`). */
 const settledPositions = new WeakMap<AsOf, Map<number, BlockRef>>();
-/** Counts re-indexings seen under this server (a chain's settled time went back): what was final before is gone. */
+/** Counts re-indexings seen under this server (a chain's settled block went back): what was final before is gone. */
 let generation = 0;
 let lastSettled = new Map<number, BlockRef>();
 

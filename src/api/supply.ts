@@ -67,10 +67,21 @@ export async function nonCirculatingAtBlocks(blocks: readonly (number | null)[],
     finalTotalsGeneration = settledGeneration();
   }
   const addresses = appConfig.nonCirculating.map((entry) => entry.address);
-  const unknown = [...new Set(blocks.filter((block): block is number => block !== null && !finalTotals.has(block)))];
   if (addresses.length === 0) return blocks.map(() => 0n);
+  // Taken before the read: another answer may clear the kept totals while this one waits.
+  const totals = new Map<number, bigint>();
+  const unknown: number[] = [];
+  for (const block of new Set(blocks)) {
+    if (block === null) continue;
+    const kept = finalTotals.get(block);
+    if (kept === undefined) unknown.push(block);
+    else totals.set(block, kept);
+  }
   const perAccount = unknown.length === 0 ? [] : await Promise.all(addresses.map((address) => balancesAtBlocks(db, address, unknown)));
-  const read = new Map(unknown.map((block) => [block, perAccount.reduce((sum, balances) => sum + (balances.get(block) ?? 0n), 0n)]));
-  for (const [block, total] of read) if (settledUpTo !== null && block <= settledUpTo) finalTotals.set(block, total);
-  return blocks.map((block) => (block === null ? 0n : (read.get(block) ?? finalTotals.get(block)!)));
+  for (const block of unknown) {
+    const total = perAccount.reduce((sum, balances) => sum + (balances.get(block) ?? 0n), 0n);
+    totals.set(block, total);
+    if (settledUpTo !== null && block <= settledUpTo) finalTotals.set(block, total);
+  }
+  return blocks.map((block) => (block === null ? 0n : totals.get(block)!));
 }
