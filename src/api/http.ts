@@ -7,6 +7,7 @@ import { z } from "zod";
 import { type ChainProgress, decodeCheckpoint } from "../../lib/checkpoint";
 import { CHAIN_NAMES, type ChainName } from "../../lib/config";
 import { appConfig } from "../../lib/env";
+import { csvList, jsonList } from "../../lib/list-body";
 import { INTERVALS, type Interval, parseTime } from "../../lib/time";
 
 /** An error the client caused or asked for; rendered as `{ error: { code, message } }`. */
@@ -219,15 +220,18 @@ export function perPosition<T>(read: (asOf: AsOf) => Promise<T>): (asOf: AsOf) =
 type Env = { Variables: { asOf: AsOf } };
 
 /**
- * The text of a response built from a string, read without materialising it. @hono/node-server (under
- * Ponder's server) keeps such a body in a `cache` symbol and writes it to the socket in one call; any
- * read through the Response API (clone, text) turns it into a web stream that is teed, re-read and
- * written chunk by chunk. Null for any other response, which is then read the standard way.
+ * The body of a response built from a string or bytes, read without materialising it.
+ * @hono/node-server (under Ponder's server) keeps such a body in a `cache` symbol and writes it to the
+ * socket in one call; any read through the Response API (clone, text) turns it into a web stream that
+ * is teed, re-read and written chunk by chunk. Null for any other response, which is then read the
+ * standard way.
  */
-function stringBody(response: Response): string | null {
+function cachedBody(response: Response): string | Uint8Array | null {
   for (const symbol of Object.getOwnPropertySymbols(response)) {
     const cached: unknown = (response as unknown as Record<symbol, unknown>)[symbol];
-    if (symbol.description === "cache" && Array.isArray(cached) && typeof cached[1] === "string") return cached[1];
+    if (symbol.description === "cache" && Array.isArray(cached) && (typeof cached[1] === "string" || cached[1] instanceof Uint8Array)) {
+      return cached[1];
+    }
   }
   return null;
 }
@@ -241,7 +245,7 @@ export const freshness: MiddlewareHandler<Env> = async (c, next) => {
   c.set("asOf", await readAsOf());
   await next();
   if (c.res.status !== 200) return;
-  const body = stringBody(c.res) ?? new Uint8Array(await c.res.clone().arrayBuffer());
+  const body = cachedBody(c.res) ?? new Uint8Array(await c.res.clone().arrayBuffer());
   const etag = `W/"${createHash("sha1").update(body).digest("base64url").slice(0, 20)}"`;
   const cacheHeaders = { ETag: etag, "Cache-Control": "public, max-age=2" };
   if (c.req.header("if-none-match") === etag) {
@@ -254,24 +258,14 @@ export const freshness: MiddlewareHandler<Env> = async (c, next) => {
 
 export type ApiContext = Context<Env>;
 
-function csvCell(value: unknown): string {
-  if (value === null || value === undefined) return "";
-  const text = typeof value === "object" ? JSON.stringify(value) : String(value);
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-export function toCsv(rows: Record<string, unknown>[]): string {
-  if (rows.length === 0) return "";
-  const columns = Object.keys(rows[0]!);
-  const lines = [columns.join(",")];
-  for (const row of rows) lines.push(columns.map((column) => csvCell(row[column])).join(","));
-  return `${lines.join("\n")}\n`;
-}
+/** A Buffer as the body type hono declares (Buffer.concat never returns shared memory). */
+const bytes = (buffer: Buffer) => buffer as Uint8Array<ArrayBuffer>;
 
 /** A list or series: JSON with its metadata, or the rows alone as CSV. */
 export function listResponse(c: Context, format: "json" | "csv", rows: Record<string, unknown>[], meta: Record<string, unknown>) {
   if (format === "csv") {
-    return c.body(toCsv(rows), 200, { "Content-Type": "text/csv; charset=utf-8" });
+    return c.body(bytes(csvList(rows)), 200, { "Content-Type": "text/csv; charset=utf-8" });
   }
-  return c.json({ ...meta, data: rows });
+  // Bytes, with the rows of final periods written once (lib/list-body.ts).
+  return c.body(bytes(jsonList(meta, rows)), 200, { "Content-Type": "application/json" });
 }

@@ -2,6 +2,7 @@ import { db } from "ponder:api";
 import type { SQL as DrizzleSql } from "drizzle-orm";
 import type { PgView } from "drizzle-orm/pg-core";
 import { type PgColumn, type PgTable, sql } from "ponder";
+import { markFinal } from "../../lib/list-body";
 import { fillSeries, type SeriesRow } from "../../lib/series";
 import { type Interval, nextPeriod, periodStart, SECONDS_PER_DAY, SECONDS_PER_HOUR } from "../../lib/time";
 import { settledGeneration } from "./http";
@@ -139,7 +140,7 @@ export function defineRollup(spec: RollupSpec): (request: RollupRequest) => Prom
       const periodStartTime = row.timestamp as number;
       if (nextPeriod(periodStartTime, request.interval) > keepBefore) break;
       if (!final.has(periodStartTime)) {
-        final.set(periodStartTime, row);
+        final.set(periodStartTime, markFinal(row));
         finalCount++;
       }
     }

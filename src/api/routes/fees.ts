@@ -17,6 +17,8 @@ import {
   summaryWindows,
   type WindowTotals,
 } from "../../../lib/fees";
+import { finalShaper } from "../../../lib/list-body";
+import type { SeriesRow } from "../../../lib/series";
 import { OPG_DECIMALS } from "../../../lib/supply";
 import { hourOf, type Interval, periodStart, SECONDS_PER_HOUR } from "../../../lib/time";
 import { asOfParams, type BlockRef, chainClient, firstBlockFrom, resolveAsOf } from "../asof";
@@ -266,6 +268,9 @@ const feesByPeriod = defineRollup({
   },
 });
 
+/** A final period's unique payers are final too: its shaped row is made once. */
+const shapeFees = finalShaper<SeriesRow, Record<string, unknown>>();
+
 endpoint({
   path: "/fees/trends",
   response: feeTrendsResponse,
@@ -288,7 +293,7 @@ fees.get("/fees/trends", async (c: ApiContext) => {
     }),
     query.interval === "hour" ? null : uniquePayersByPeriod(query.interval, from, to),
   ]);
-  const data = buckets.map((bucket) => ({
+  const data = shapeFees(buckets, (bucket) => ({
     timestamp: bucket.timestamp,
     time: bucket.time,
     volume: bucket.volume,

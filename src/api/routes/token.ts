@@ -3,6 +3,8 @@ import { tokenDaily, tokenHourly } from "ponder:schema";
 import { Hono } from "hono";
 import { z } from "zod";
 import { appConfig } from "../../../lib/env";
+import { finalShaper, markFinal } from "../../../lib/list-body";
+import type { SeriesRow } from "../../../lib/series";
 import { formatUnits, OPG_DECIMALS, OPG_MAX_SUPPLY } from "../../../lib/supply";
 import { asOfParams, resolveAsOf } from "../asof";
 import {
@@ -88,6 +90,8 @@ const supplyRollup = (table: typeof tokenHourly | typeof tokenDaily, bucket: "ho
   });
 const supplyByHour = supplyRollup(tokenHourly, "hour");
 const supplyByDay = supplyRollup(tokenDaily, "day");
+/** A final period's closing non-circulating balances are final too: its shaped row is made once. */
+const shapeSupply = finalShaper<SeriesRow, Record<string, unknown>>();
 
 endpoint({
   path: "/supply/history",
@@ -113,7 +117,7 @@ token.get("/supply/history", async (c: ApiContext) => {
     settledBlock(c.var.asOf, appConfig.token.chain),
   );
   // Fields listed one by one: a rest pattern copies each of hundreds of rows key by key.
-  const series = data.map((row, index) => ({
+  const series = shapeSupply(data, (row, index) => ({
     timestamp: row.timestamp,
     time: row.time,
     transferCount: row.transferCount,
@@ -142,14 +146,17 @@ const MAX_HOLDERS = 1000;
 const rankingAtHead = perPosition(async (asOf) => {
   const [supply, rows] = await Promise.all([supplyAtHead(asOf), topHolders(db, MAX_HOLDERS)]);
   const labels = new Map<string, string>(appConfig.nonCirculating.map((entry) => [entry.address, entry.label]));
-  const data = rows.map((row, index) => ({
-    rank: index + 1,
-    address: row.address,
-    balance: row.balance.toString(),
-    share: supply.totalSupply > 0n ? Number((row.balance * 1_000_000n) / supply.totalSupply) / 1_000_000 : 0,
-    label: labels.get(row.address.toLowerCase()) ?? null,
-    lastActivity: Number(row.lastTimestamp),
-  }));
+  // Never changed once made: each row's JSON is written once for every answer at this position.
+  const data = rows.map((row, index) =>
+    markFinal({
+      rank: index + 1,
+      address: row.address,
+      balance: row.balance.toString(),
+      share: supply.totalSupply > 0n ? Number((row.balance * 1_000_000n) / supply.totalSupply) / 1_000_000 : 0,
+      label: labels.get(row.address.toLowerCase()) ?? null,
+      lastActivity: Number(row.lastTimestamp),
+    }),
+  );
   return { holders: supply.holders, data };
 });
 

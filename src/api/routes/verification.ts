@@ -13,6 +13,8 @@ import { Hono } from "hono";
 import { and, asc, desc, eq, gte, lte, or, sql } from "ponder";
 import { z } from "zod";
 import { appConfig } from "../../../lib/env";
+import { finalShaper } from "../../../lib/list-body";
+import type { SeriesRow } from "../../../lib/series";
 import { hourOf, SECONDS_PER_HOUR } from "../../../lib/time";
 import { type LagBin, lagPercentile, splitWindow, TEE_STATES, WINDOWS, type WindowName, windowHours } from "../../../lib/verification";
 import { asOfParams, resolveAsOf } from "../asof";
@@ -439,6 +441,7 @@ endpoint({
   query: seriesQuery,
   csv: true,
 });
+const shapeVerification = finalShaper<SeriesRow, Record<string, unknown>>();
 verification.get("/verification/history", async (c: ApiContext) => {
   const query = parseQuery(c, seriesQuery);
   const { from, to } = seriesRange(query, settlementNow(c.var.asOf));
@@ -449,7 +452,7 @@ verification.get("/verification/history", async (c: ApiContext) => {
     startAtFirstData: query.from === undefined,
     settledUntil: settledTime(c.var.asOf, [settlementChain, registryChain]),
   });
-  const data = rows.map(({ lagSum, maxLagSeconds, ...row }) => {
+  const data = shapeVerification(rows, ({ lagSum, maxLagSeconds, ...row }) => {
     const settled = Number(row.verified) > 0;
     return {
       ...row,

@@ -1,0 +1,82 @@
+/**
+ * The body of a list or series answer, as bytes, JSON or CSV.
+ *
+ * Answer rows that can no longer change: a series' periods that ended before the settled block
+ * (`src/api/rollup.ts` keeps them). Each is shaped and written as JSON once, then reused by every
+ * answer that covers its period: a 30-day hourly series is 720 rows.
+ *
+ * A row marked final must never be changed afterwards: its text would no longer match it. Rows
+ * shared unchanged by every answer at one indexed position (the head's ranking) are marked too.
+ */
+const finalRows = new WeakSet<object>();
+const texts = new WeakMap<object, Buffer>();
+
+export function markFinal<T extends object>(row: T): T {
+  finalRows.add(row);
+  return row;
+}
+
+export const isFinal = (row: object): boolean => finalRows.has(row);
+
+/** A row's JSON, as bytes: written once for a final row, every time for any other. */
+export function rowJson(row: object): Buffer {
+  if (!finalRows.has(row)) return Buffer.from(JSON.stringify(row));
+  let text = texts.get(row);
+  if (text === undefined) {
+    text = Buffer.from(JSON.stringify(row));
+    texts.set(row, text);
+  }
+  return text;
+}
+
+const COMMA = Buffer.from(",");
+const CLOSE = Buffer.from("]}");
+
+/**
+ * The bytes of `JSON.stringify({ ...meta, data: rows })` (meta holds no `data`), each row's from
+ * `rowJson`. Bytes, never one string: V8 puts a string over 128 kB (a 30-day hourly series is 200 kB)
+ * in its own mapped pages, and mapping, faulting and unmapping them for every answer cost more than
+ * writing the answer did. A buffer of that size is reused heap memory.
+ */
+export function jsonList(meta: Record<string, unknown>, rows: readonly object[]): Buffer {
+  const head = JSON.stringify(meta);
+  const parts: Buffer[] = [Buffer.from(head === "{}" ? '{"data":[' : `${head.slice(0, -1)},"data":[`)];
+  for (const [index, row] of rows.entries()) {
+    if (index > 0) parts.push(COMMA);
+    parts.push(rowJson(row));
+  }
+  parts.push(CLOSE);
+  return Buffer.concat(parts);
+}
+
+/**
+ * Shapes rows for an answer. A final row's shaped row is made once, marked final and reused: the
+ * shape may only read values that are as final as the row (a period's closing non-circulating
+ * balances, its unique payers), never the request's own range or position.
+ */
+export function finalShaper<S extends object, R extends object>(): (rows: readonly S[], shape: (row: S, index: number) => R) => R[] {
+  const shaped = new WeakMap<S, R>();
+  return (rows, shape) =>
+    rows.map((row, index) => {
+      const known = shaped.get(row);
+      if (known !== undefined) return known;
+      const result = shape(row, index);
+      if (finalRows.has(row)) shaped.set(row, markFinal(result));
+      return result;
+    });
+}
+
+function csvCell(value: unknown): string {
+  if (value === null || value === undefined) return "";
+  const text = typeof value === "object" ? JSON.stringify(value) : String(value);
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** Rows as CSV bytes: a header line of the first row's keys, then a line per row. Empty for no rows. */
+export function csvList(rows: readonly Record<string, unknown>[]): Buffer {
+  if (rows.length === 0) return Buffer.alloc(0);
+  const columns = Object.keys(rows[0]!);
+  const lines = [Buffer.from(`${columns.join(",")}\n`)];
+  for (const row of rows) lines.push(Buffer.from(`${columns.map((column) => csvCell(row[column])).join(",")}\n`));
+  return Buffer.concat(lines);
+}
