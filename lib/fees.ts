@@ -186,3 +186,14 @@ export function compareWindows(current: WindowTotals, previous: WindowTotals) {
     average: averageNow === null || averageBefore === null ? null : change(averageNow, averageBefore),
   };
 }
+
+/** How many of `sorted` (ascending) are at most `value`: a binary search. */
+export function countAtOrBelow(sorted: readonly number[], value: number): number {
+  let [low, high] = [0, sorted.length];
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (sorted[middle]! <= value) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}

@@ -101,6 +101,8 @@ describe.each(backends)("x402 fees on %s", (backend) => {
   let foreignHash: Hex;
   let emptyHash: Hex;
   let otherTokenHash: Hex;
+  /** An ERC-20 other than OPG, approved to the exact proxy by its holder: payments in another token. */
+  let foreign: Address;
   /** Timestamps of settlements in transactions that moved no OPG: payments in other tokens. */
   const others: number[] = [];
 
@@ -157,7 +159,7 @@ describe.each(backends)("x402 fees on %s", (backend) => {
     await payDays(devnet, [3, 4]);
 
     const foreignHolder = actor("foreign-holder");
-    const foreign = await devnet.base.deploy(DEPLOYER, devnet.artifacts.OPGToken!, [foreignHolder]);
+    foreign = await devnet.base.deploy(DEPLOYER, devnet.artifacts.OPGToken!, [foreignHolder]);
     await devnet.base.write(foreignHolder, foreign, erc20Abi, "approve", [devnet.x402.exact, parseEther("2000")]);
     await devnet.base.mine();
     devnet.base.setTime(firstDay + 4 * DAY + 22 * HOUR);
@@ -426,5 +428,40 @@ describe.each(backends)("x402 fees on %s", (backend) => {
     const body = (await response.json()) as { error: { code: string; message: string } };
     expect(body.error.code).toBe(code);
     expect(body.error.message.length).toBeGreaterThan(0);
+  });
+
+  it("counts, as of any block of an hour no reorg can reach, its other-token settlements as the chain has them", async () => {
+    const { devnet } = stack;
+    const hour = Math.floor(lastTimestamp / HOUR) + 2;
+    const settle = () =>
+      devnet.base.write(FACILITATOR, devnet.x402.exact, x402DoubleAbi, "settle", [foreign, actor("foreign-holder"), feePayee(2), 1n]);
+    // Blocks in one hour: two settlements, none, one. Then the hour ends and enough blocks follow for
+    // Ponder to finalize past it (it moves its finalized block to 30 below the head once the head is 60 past it).
+    const blocks: bigint[] = [];
+    for (const [minute, settlements] of [[5, 2], [20, 0], [40, 1]] as const) {
+      devnet.base.setTime(hour * HOUR + minute * 60);
+      for (let n = 0; n < settlements; n++) await settle();
+      blocks.push((await devnet.base.mine()).number);
+    }
+    devnet.base.setTime((hour + 1) * HOUR);
+    for (let n = 0; n < 100; n++) await devnet.base.mine();
+    await stack.sync();
+
+    const settledLogs = await devnet.base.client.getLogs({
+      address: devnet.x402.exact,
+      event: parseAbiItem("event Settled()"),
+      fromBlock: blocks[0],
+      toBlock: blocks.at(-1),
+    });
+    expect(settledLogs.length).toBe(3);
+    for (const block of blocks) {
+      // The hour is read from the chain once, by the first of these answers: each must count only its own blocks.
+      for (const pass of [1, 2]) {
+        const summary = await stack.indexer.json(`/api/v1/fees/summary?window=24h&atBlock=${block}`);
+        const inHourByThen = settledLogs.filter((log) => log.blockNumber! <= block).length;
+        const before = others.filter((t) => t >= summary.from).length;
+        expect(summary.otherTokenSettlements, `block ${block}, pass ${pass}`).toBe(before + inHourByThen);
+      }
+    }
   });
 });

@@ -6,6 +6,7 @@ import {
   averageAmount,
   change,
   compareWindows,
+  countAtOrBelow,
   EMPTY_BUCKET,
   type FeeBucket,
   foldPayment,
@@ -266,5 +267,13 @@ describe("window comparison", () => {
       average: { delta: "50", ratio: 1 },
     });
     expect(compareWindows({ volume: 0n, count: 0, uniquePayers: 0 }, { volume: 1n, count: 1, uniquePayers: 1 }).average).toBeNull();
+  });
+});
+
+describe("countAtOrBelow", () => {
+  it("counts the entries at or below a value, repeated blocks each", () => {
+    const blocks = [3, 5, 5, 5, 9];
+    expect([0, 3, 4, 5, 8, 9, 10].map((value) => countAtOrBelow(blocks, value))).toEqual([0, 1, 1, 4, 4, 5, 5]);
+    expect(countAtOrBelow([], 7)).toBe(0);
   });
 });

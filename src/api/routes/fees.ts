@@ -8,6 +8,7 @@ import { appConfig } from "../../../lib/env";
 import {
   averageAmount,
   compareWindows,
+  countAtOrBelow,
   FEE_WINDOWS,
   type FeeWindow,
   type HourRange,
@@ -34,6 +35,7 @@ import {
   perPosition,
   seriesQuery,
   seriesRange,
+  settledGeneration,
   settledTime,
   timeParam,
 } from "../http";
@@ -53,12 +55,12 @@ type Totals = WindowTotals & { anomalies: number; otherTokenSettlements: number 
  * A window's totals from the hourly buckets. With `upTo`, the window's last hour is the one that
  * block is in and still open: it is counted from the payments themselves, only those mined by then.
  */
-async function windowTotals(range: HourRange, upTo?: BlockRef): Promise<Totals> {
+async function windowTotals(range: HourRange, asOf: AsOf, upTo?: BlockRef): Promise<Totals> {
   const partial = upTo && hourOf(upTo.timestamp) === range.toHour ? { hour: range.toHour, block: BigInt(upTo.block), upTo } : null;
   const closed = partial ? { ...range, toHour: range.toHour - 1 } : range;
   const [[row], open] = await Promise.all([
     executeNamed<SumsRow>(db, windowSums(closed, partial, 0)),
-    partial ? openHourTotals(partial.hour, partial.upTo) : null,
+    partial ? openHourTotals(partial.hour, partial.upTo, asOf) : null,
   ]);
   return totalsOf(row!, open);
 }
@@ -110,7 +112,7 @@ function totalsOf(row: SumsRow, open: { volume: bigint; count: number; anomalies
  * the proxies' settlement logs in the hour's blocks up to `upTo`, read from the chain, less the
  * settlements that became payment rows.
  */
-async function openHourTotals(hour: number, upTo: BlockRef) {
+async function openHourTotals(hour: number, upTo: BlockRef, asOf: AsOf) {
   const [start, end] = [BigInt(hour * SECONDS_PER_HOUR), BigInt((hour + 1) * SECONDS_PER_HOUR)];
   const block = BigInt(upTo.block);
   const paid = sql`not ${feePayment.anomaly} and ${feePayment.payer} is not null and ${feePayment.payee} is not null`;
@@ -122,30 +124,73 @@ async function openHourTotals(hour: number, upTo: BlockRef) {
           from ${feePayment}
           where ${feePayment.timestamp} >= ${start} and ${feePayment.timestamp} < ${end} and ${feePayment.blockNumber} <= ${block}`,
     ),
-    settlementLogs(hour, upTo),
+    settlementLogs(hour, upTo, asOf),
   ]);
   const [count, anomalies] = [Number(row!.count), Number(row!.anomalies)];
   return { volume: BigInt(row!.volume), count, anomalies, other: settlements - count - anomalies };
 }
 
 /** How many settlement events the proxies emitted from the first block of `hour` (or their start block) to `upTo`. */
-async function settlementLogs(hour: number, upTo: BlockRef): Promise<number> {
+async function settlementLogs(hour: number, upTo: BlockRef, asOf: AsOf): Promise<number> {
   const x402 = appConfig.x402;
   if (!x402) return 0;
   try {
+    const settled = settledTime(asOf, [x402.chain]);
+    if (settled !== null && settled >= (hour + 1) * SECONDS_PER_HOUR) {
+      return countAtOrBelow(await finalHourSettlements(hour, asOf[x402.chain]!), upTo.block);
+    }
     const fromBlock = Math.max(await firstBlockFrom(x402.chain, hour * SECONDS_PER_HOUR, upTo), x402.startBlock);
-    if (fromBlock > upTo.block) return 0;
-    const logs = await chainClient(x402.chain).getLogs({
-      address: x402.proxies.map((proxy) => proxy.address),
-      events: x402ProxyAbi,
-      fromBlock: BigInt(fromBlock),
-      toBlock: BigInt(upTo.block),
-    });
-    return logs.length;
+    return fromBlock > upTo.block ? 0 : (await settlementLogBlocks(fromBlock, upTo.block)).length;
   } catch (error) {
     if (error instanceof ApiError) throw error;
     throw new ApiError(503, "rpc_unavailable", `could not read the proxies' settlement logs from the ${x402.chain} RPC`);
   }
+}
+
+/** The blocks of the proxies' settlement logs from one block to another, ascending, one per log. */
+async function settlementLogBlocks(fromBlock: number, toBlock: number): Promise<number[]> {
+  const x402 = appConfig.x402!;
+  const logs = await chainClient(x402.chain).getLogs({
+    address: x402.proxies.map((proxy) => proxy.address),
+    events: x402ProxyAbi,
+    fromBlock: BigInt(fromBlock),
+    toBlock: BigInt(toBlock),
+  });
+  return logs.map((log) => Number(log.blockNumber)).sort((a, b) => a - b);
+}
+
+/**
+ * Settlement log blocks of whole hours that ended before the settled block, by hour: a reorg can no
+ * longer change them, so each hour is read from the chain once and every as-of answer in it counts
+ * from memory (the RPC calls, queued behind Ponder's rate limit, were most of such an answer's time).
+ */
+const finalHours = new Map<number, Promise<number[]>>();
+let finalHoursGeneration = settledGeneration();
+const MAX_FINAL_HOURS = 5_000;
+
+function finalHourSettlements(hour: number, head: BlockRef): Promise<number[]> {
+  if (finalHoursGeneration !== settledGeneration() || finalHours.size >= MAX_FINAL_HOURS) {
+    finalHours.clear();
+    finalHoursGeneration = settledGeneration();
+  }
+  let blocks = finalHours.get(hour);
+  if (blocks === undefined) {
+    const x402 = appConfig.x402!;
+    blocks = (async () => {
+      const [first, next] = await Promise.all([
+        firstBlockFrom(x402.chain, hour * SECONDS_PER_HOUR, head),
+        firstBlockFrom(x402.chain, (hour + 1) * SECONDS_PER_HOUR, head),
+      ]);
+      const fromBlock = Math.max(first, x402.startBlock);
+      return fromBlock > next - 1 ? [] : settlementLogBlocks(fromBlock, next - 1);
+    })();
+    finalHours.set(hour, blocks);
+    // A failed read is not kept: the next answer tries again.
+    blocks.catch(() => {
+      if (finalHours.get(hour) === blocks) finalHours.delete(hour);
+    });
+  }
+  return blocks;
 }
 
 /**
@@ -227,7 +272,7 @@ fees.get("/fees/summary", async (c: ApiContext) => {
   const historical = query.at !== undefined || query.atBlock !== undefined;
   const { current, previous } = summaryWindows(asOf.timestamp, query.window);
   const [now, before] = historical
-    ? await Promise.all([windowTotals(current, asOf), windowTotals(previous)])
+    ? await Promise.all([windowTotals(current, c.var.asOf, asOf), windowTotals(previous, c.var.asOf)])
     : await headWindowsTotals[query.window](c.var.asOf);
   return c.json({
     window: query.window,
