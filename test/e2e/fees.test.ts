@@ -438,7 +438,11 @@ describe.each(backends)("x402 fees on %s", (backend) => {
     // Blocks in one hour: two settlements, none, one. Then the hour ends and enough blocks follow for
     // Ponder to finalize past it (it moves its finalized block to 30 below the head once the head is 60 past it).
     const blocks: bigint[] = [];
-    for (const [minute, settlements] of [[5, 2], [20, 0], [40, 1]] as const) {
+    for (const [minute, settlements] of [
+      [5, 2],
+      [20, 0],
+      [40, 1],
+    ] as const) {
       devnet.base.setTime(hour * HOUR + minute * 60);
       for (let n = 0; n < settlements; n++) await settle();
       blocks.push((await devnet.base.mine()).number);
