@@ -108,26 +108,35 @@ function totalsOf(row: SumsRow, open: { volume: bigint; count: number; anomalies
 
 /**
  * What the hourly bucket of `hour` held after block `upTo`: its payments by the bucket's own rule, from
- * the payment rows. Other-token settlements keep no row (each costs one counter upsert), so they are
- * the proxies' settlement logs in the hour's blocks up to `upTo`, read from the chain, less the
- * settlements that became payment rows.
+ * the payment rows. Other-token settlements keep no row (each costs one counter upsert), so unless the
+ * bucket shows none in the hour, or none after `upTo` (its last block is at or before it), they are the
+ * proxies' settlement logs in the hour's blocks up to `upTo`, read from the chain, less the settlements
+ * that became payment rows.
  */
 async function openHourTotals(hour: number, upTo: BlockRef, asOf: AsOf) {
   const [start, end] = [BigInt(hour * SECONDS_PER_HOUR), BigInt((hour + 1) * SECONDS_PER_HOUR)];
   const block = BigInt(upTo.block);
   const paid = sql`not ${feePayment.anomaly} and ${feePayment.payer} is not null and ${feePayment.payee} is not null`;
-  const [[row], settlements] = await Promise.all([
-    executeNamed<{ volume: string; count: number | string; anomalies: number | string }>(
-      db,
-      sql`select coalesce(sum(${feePayment.amount}) filter (where ${paid}), 0)::text as volume,
-                 (count(*) filter (where ${paid}))::int as count, (count(*) filter (where not (${paid})))::int as anomalies
-          from ${feePayment}
-          where ${feePayment.timestamp} >= ${start} and ${feePayment.timestamp} < ${end} and ${feePayment.blockNumber} <= ${block}`,
-    ),
-    settlementLogs(hour, upTo, asOf),
-  ]);
-  const [count, anomalies] = [Number(row!.count), Number(row!.anomalies)];
-  return { volume: BigInt(row!.volume), count, anomalies, other: settlements - count - anomalies };
+  const bucket = (column: typeof feeHourly.otherTokenSettlements | typeof feeHourly.lastBlock) =>
+    sql`(select ${column} from ${feeHourly} where ${feeHourly.id} = ${hour})`;
+  const [row] = await executeNamed<{
+    volume: string;
+    count: number | string;
+    anomalies: number | string;
+    other_in_hour: number | string | null;
+    hour_last_block: string | null;
+  }>(
+    db,
+    sql`select coalesce(sum(${feePayment.amount}) filter (where ${paid}), 0)::text as volume,
+               (count(*) filter (where ${paid}))::int as count, (count(*) filter (where not (${paid})))::int as anomalies,
+               ${bucket(feeHourly.otherTokenSettlements)} as other_in_hour, ${bucket(feeHourly.lastBlock)}::text as hour_last_block
+        from ${feePayment}
+        where ${feePayment.timestamp} >= ${start} and ${feePayment.timestamp} < ${end} and ${feePayment.blockNumber} <= ${block}`,
+  );
+  const [count, anomalies, otherInHour] = [Number(row!.count), Number(row!.anomalies), Number(row!.other_in_hour ?? 0)];
+  const hourDoneByThen = row!.hour_last_block !== null && BigInt(row!.hour_last_block) <= block;
+  const other = otherInHour === 0 ? 0 : hourDoneByThen ? otherInHour : (await settlementLogs(hour, upTo, asOf)) - count - anomalies;
+  return { volume: BigInt(row!.volume), count, anomalies, other };
 }
 
 /** How many settlement events the proxies emitted from the first block of `hour` (or their start block) to `upTo`. */
