@@ -16,8 +16,6 @@ export function markFinal<T extends object>(row: T): T {
   return row;
 }
 
-export const isFinal = (row: object): boolean => finalRows.has(row);
-
 /** A row's JSON, as bytes: written once for a final row, every time for any other. */
 export function rowJson(row: object): Buffer {
   if (!finalRows.has(row)) return Buffer.from(JSON.stringify(row));

@@ -53,14 +53,16 @@ type Totals = WindowTotals & { anomalies: number; otherTokenSettlements: number 
 
 /**
  * A window's totals from the hourly buckets. With `upTo`, the window's last hour is the one that
- * block is in and still open: it is counted from the payments themselves, only those mined by then.
+ * block is in and still open: it is counted from the payments themselves, only those mined by then
+ * (`position`, the indexed position, says which of the chain's hours are final).
  */
-async function windowTotals(range: HourRange, asOf: AsOf, upTo?: BlockRef): Promise<Totals> {
-  const partial = upTo && hourOf(upTo.timestamp) === range.toHour ? { hour: range.toHour, block: BigInt(upTo.block), upTo } : null;
+async function windowTotals(range: HourRange, upTo?: { block: BlockRef; position: AsOf }): Promise<Totals> {
+  const partial =
+    upTo && hourOf(upTo.block.timestamp) === range.toHour ? { hour: range.toHour, block: BigInt(upTo.block.block), upTo } : null;
   const closed = partial ? { ...range, toHour: range.toHour - 1 } : range;
   const [[row], open] = await Promise.all([
     executeNamed<SumsRow>(db, windowSums(closed, partial, 0)),
-    partial ? openHourTotals(partial.hour, partial.upTo, asOf) : null,
+    partial ? openHourTotals(partial.hour, partial.upTo.block, partial.upTo.position) : null,
   ]);
   return totalsOf(row!, open);
 }
@@ -281,7 +283,7 @@ fees.get("/fees/summary", async (c: ApiContext) => {
   const historical = query.at !== undefined || query.atBlock !== undefined;
   const { current, previous } = summaryWindows(asOf.timestamp, query.window);
   const [now, before] = historical
-    ? await Promise.all([windowTotals(current, c.var.asOf, asOf), windowTotals(previous, c.var.asOf)])
+    ? await Promise.all([windowTotals(current, { block: asOf, position: c.var.asOf }), windowTotals(previous)])
     : await headWindowsTotals[query.window](c.var.asOf);
   return c.json({
     window: query.window,
