@@ -462,8 +462,11 @@ describe.each(backends)("x402 fees on %s", (backend) => {
       // The hour is read from the chain once, by the first of these answers: each must count only its own blocks.
       for (const pass of [1, 2]) {
         const summary = await stack.indexer.json(`/api/v1/fees/summary?window=24h&atBlock=${block}`);
+        // The 24 hours ending with the block's own hour; the earlier other-token settlements in them, then this hour's logs.
+        const from = (hour - 23) * HOUR;
+        expect(summary.from).toBe(from);
         const inHourByThen = settledLogs.filter((log) => log.blockNumber! <= block).length;
-        const before = others.filter((t) => t >= summary.from).length;
+        const before = others.filter((t) => t >= from).length;
         expect(summary.otherTokenSettlements, `block ${block}, pass ${pass}`).toBe(before + inHourByThen);
       }
     }
