@@ -39,7 +39,7 @@ import {
   type Side,
 } from "./bench/compare";
 import { type Figures, measure, type Route, statusWhile } from "./bench/load";
-import { FLOOR, machine, report, YARDSTICK } from "./bench/report";
+import { FLOOR, machine, postgresSettings, report, YARDSTICK } from "./bench/report";
 
 /** A bad option ends the run before anything starts, with a line naming it rather than a stack trace. */
 function usage(message: string): never {
@@ -283,6 +283,7 @@ async function fullRun(chain: BenchChain) {
     backfills,
     latencyRows,
     statusProbes,
+    postgres: backends.includes("postgres") ? await postgresSettings(postgresUrl) : undefined,
   });
   console.log(text.table);
   // A table of some routes would replace the full one: a run with --routes prints only.
@@ -366,6 +367,7 @@ async function comparison(chain: BenchChain, other: Checkout) {
           `- A: ${labelA}. B: ${labelB}.${other.sameDependencies ? "" : ` A has another package-lock.json or patches, yet ran on B's node_modules.`}`,
           `- Both \`ponder serve\` over ${other.sameSchema ? "one PostgreSQL database B filled" : "a PostgreSQL database each (A's tables differ)"}; ${events} OPG transfer events.`,
           `- Load: uncached, 50 connections, ${seconds} s per route and side, ${rounds === 1 ? "one round, so no mark for changes within the noise" : `${rounds} rounds (A first in odd rounds, B first in even)`}. CPU per answer: the server's and its database's Postgres backends' user + system time (/proc) over the answers.`,
+          `- ${await postgresSettings(postgresUrl)}.`,
           `- Load average (1, 5, 15 min) at the start: ${started.loadavg}; at the end: ${ended.loadavg}.`,
           ...backfillLines,
           "",

@@ -1,4 +1,6 @@
+import { readFileSync } from "node:fs";
 import os from "node:os";
+import pg from "pg";
 import type { LatencyRow } from "../bench";
 import type { ChainMeta } from "./chain";
 import type { Figures } from "./load";
@@ -11,6 +13,27 @@ export function machine() {
       .map((v) => v.toFixed(2))
       .join(" "),
   };
+}
+
+/**
+ * The PostgreSQL server's settings that move the figures: on a virtual machine whose page faults are
+ * dear, a backend's first touch of each 4 kB page of shared buffers cost more than the query
+ * (docs/performance.md, "PostgreSQL's page faults"), and huge pages remove most of those faults.
+ */
+export async function postgresSettings(url: string): Promise<string> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ version: string; shared_buffers: string; huge_pages: string }>(
+      "select current_setting('server_version') as version, current_setting('shared_buffers') as shared_buffers, current_setting('huge_pages') as huge_pages",
+    );
+    const { version, shared_buffers: sharedBuffers, huge_pages: hugePages } = rows[0]!;
+    // The kernel's reserve tells whether huge_pages=try got any (PostgreSQL 15 does not say); local servers only.
+    const reserved = os.platform() === "linux" ? readFileSync("/proc/meminfo", "utf8").match(/HugePages_Total:\s+(\d+)/)?.[1] : undefined;
+    return `PostgreSQL ${version}, shared_buffers ${sharedBuffers}, huge_pages ${hugePages}${reserved === undefined ? "" : ` (this machine's kernel reserves ${reserved} huge pages)`}`;
+  } finally {
+    await client.end();
+  }
 }
 
 /** The issue's targets at 1M events, uncached p99 at 50 connections. */
@@ -42,6 +65,8 @@ export function report(input: {
   backfills: { label: string; seconds: number; rssMb: number }[];
   latencyRows: LatencyRow[];
   statusProbes: Record<string, { max: number; samples: number }>;
+  /** `postgresSettings`, when PostgreSQL was measured. */
+  postgres?: string;
 }) {
   const { meta } = input;
   const best = new Map<string, { seconds: number; rssMb: number }>();
@@ -101,6 +126,7 @@ export function report(input: {
     `Run of ${input.load.start.at} → ${input.load.end.at} (\`npm run bench -- --events ${input.events} --seconds ${input.seconds} --rounds ${input.rounds}\`).`,
     "",
     `- Machine: ${cpus[0]?.model ?? "unknown CPU"}, ${cpus.length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GB RAM, ${os.type()} ${os.release()}, Node ${process.version}.`,
+    ...(input.postgres ? [`- ${input.postgres}.`] : []),
     `- Load average (1, 5, 15 min) at the start: ${input.load.start.loadavg}; at the end: ${input.load.end.loadavg}. The load generator, anvil and the indexer share these cores.`,
     `- Chain: ${input.events} OPG transfer events (the mint included) in ${meta.blocks} blocks over ${meta.days} days, ${meta.holders} holders, about 1 % burns; the busiest account took part in ${meta.busyAccountTransfers} transfers.`,
     `- Load: autocannon, 50 connections, ${input.seconds} s per route and mode. Uncached: every request a URL not asked before (a different \`from\`, address or a \`_=\` counter), as a browser or CDN cache in front of the API would miss them; warm: one URL repeated. The server keeps no answers (it sends an ETag and \`max-age=2\`), so both modes run the route's queries.`,
