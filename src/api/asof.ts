@@ -44,16 +44,21 @@ async function blockTimestamp(chain: ChainName, number: number): Promise<number>
  * transfer, the staking chain's blocks with a staking event. A time between two of them needs no RPC
  * call when no block lies between (Base's blocks nearly all carry transfers) and few otherwise.
  */
-type Around = (at: number) => Promise<{ before: BlockRef | null; after: BlockRef | null }>;
+export type Bracket = { before: BlockRef | null; after: BlockRef | null };
+type Around = (at: number) => Promise<Bracket>;
+const transfersAround: Around = (at) => transferBlocksAround(db, at);
 const sources: [ChainName | undefined, Around][] = [
-  [appConfig.token.chain, (at) => transferBlocksAround(db, at)],
+  [appConfig.token.chain, transfersAround],
   [appConfig.staking?.chain, (at) => stakingBlocksAround(db, at)],
 ];
 const aroundOn = (chain: ChainName) => sources.filter(([on]) => on === chain).map(([, around]) => around);
 
-/** The nearest indexed blocks around `at` on a chain, from every table that has them. */
-async function bracket(chain: ChainName, at: number) {
-  const found = await Promise.all(aroundOn(chain).map((around) => around(at)));
+/**
+ * The nearest indexed blocks around `at` on a chain, from every table that has them; the transfer
+ * blocks are not read again when the caller has read them (`transfers`, see `supplyAsOf`).
+ */
+async function bracket(chain: ChainName, at: number, transfers?: Bracket) {
+  const found = await Promise.all(aroundOn(chain).map((around) => (around === transfersAround && transfers ? transfers : around(at))));
   return nearest(
     found.flatMap((pair) => [pair.before, pair.after]).filter((ref): ref is BlockRef => ref !== null),
     at,
@@ -61,9 +66,9 @@ async function bracket(chain: ChainName, at: number) {
 }
 
 /** The last block with timestamp <= at, between genesis and the indexed head. */
-async function lastBlockAtOrBefore(chain: ChainName, at: number, head: BlockRef): Promise<BlockRef> {
+async function lastBlockAtOrBefore(chain: ChainName, at: number, head: BlockRef, transfers?: Bracket): Promise<BlockRef> {
   if (at >= head.timestamp) return head;
-  const known = await bracket(chain, at);
+  const known = await bracket(chain, at, transfers);
   // Rows past the head this answer describes (ponder serve reads while another process indexes) are not bounds.
   const high = known.after && known.after.block < head.block ? known.after : head;
   let low = known.before && known.before.block < high.block ? known.before : null;
@@ -88,7 +93,13 @@ export const chainClient = (chain: ChainName) =>
  * The block an answer describes: the indexed head when neither parameter is given, else the block
  * `at`/`atBlock` names. Never later than the head, so an answer holds nothing newer than its `asOf`.
  */
-export async function resolveAsOf(c: ApiContext, chain: ChainName, query: { at?: number; atBlock?: number }): Promise<BlockRef> {
+export async function resolveAsOf(
+  c: ApiContext,
+  chain: ChainName,
+  query: { at?: number; atBlock?: number },
+  /** Base's transfer blocks around `query.at`, when the caller read them with its own statement. */
+  transfers?: Bracket,
+): Promise<BlockRef> {
   if (query.at !== undefined && query.atBlock !== undefined) throw badRequest("give at or atBlock, not both", "invalid_parameter");
   const head = c.var.asOf[chain];
   if (!head) throw notFound(`nothing has been indexed on ${chain} yet`);
@@ -97,6 +108,6 @@ export async function resolveAsOf(c: ApiContext, chain: ChainName, query: { at?:
     if (query.atBlock === head.block) return head;
     return { block: query.atBlock, timestamp: await blockTimestamp(chain, query.atBlock) };
   }
-  if (query.at !== undefined) return lastBlockAtOrBefore(chain, query.at, head);
+  if (query.at !== undefined) return lastBlockAtOrBefore(chain, query.at, head, transfers);
   return head;
 }

@@ -3,14 +3,15 @@ import { supplyBlock } from "ponder:schema";
 import { desc, lte } from "ponder";
 import { appConfig } from "../../lib/env";
 import { circulatingSupply } from "../../lib/supply";
-import type { BlockRef } from "./asof";
+import { type BlockRef, resolveAsOf } from "./asof";
 import { type ApiContext, perPosition, settledGeneration } from "./http";
 import { bound, preparedOnce } from "./queries/statements";
+import { type SupplyTotals, supplyAround } from "./queries/supply";
 import { balanceAt, balancesAtBlocks } from "./queries/token";
 
 /** Reads of the supply after a given block; circulating supply applies today's non-circulating list. */
 
-const EMPTY = { minted: 0n, burned: 0n, totalSupply: 0n, holders: 0, transferCount: 0 };
+const EMPTY: SupplyTotals = { minted: 0n, burned: 0n, totalSupply: 0n, holders: 0, transferCount: 0 };
 
 const supplyBlockAt = preparedOnce((db) =>
   db
@@ -24,24 +25,49 @@ const supplyBlockAt = preparedOnce((db) =>
 
 /** The supply after `block`: the `supply_block` row (closed blocks and the latest) with the greatest id <= it. */
 export async function supplyAt(block: number) {
-  const [[row], accounts] = await Promise.all([
+  const [[row], balances] = await Promise.all([
     supplyBlockAt(db).execute({ upTo: String(block) }),
-    Promise.all(
-      appConfig.nonCirculating.map(async ({ label, address }) => ({
-        label,
-        address,
-        balance: (await balanceAt(db, address, block))?.balance ?? 0n,
-      })),
-    ),
+    Promise.all(appConfig.nonCirculating.map(async ({ address }) => (await balanceAt(db, address, block))?.balance ?? 0n)),
   ]);
-  const supply = row ?? EMPTY;
-  const nonCirculating = accounts.reduce((sum, account) => sum + account.balance, 0n);
+  return withListedBalances(row ?? EMPTY, balances);
+}
+
+export type Supply = ReturnType<typeof withListedBalances>;
+
+/** Totals with the non-circulating accounts' balances (in `appConfig.nonCirculating`'s order) and what they leave circulating. */
+function withListedBalances(totals: SupplyTotals, balances: readonly bigint[]) {
+  const accounts = appConfig.nonCirculating.map(({ label, address }, i) => ({ label, address, balance: balances[i]! }));
+  const nonCirculating = balances.reduce((sum, balance) => sum + balance, 0n);
   return {
-    ...supply,
+    minted: totals.minted,
+    burned: totals.burned,
+    totalSupply: totals.totalSupply,
+    holders: totals.holders,
+    transferCount: totals.transferCount,
     nonCirculating,
-    circulatingSupply: circulatingSupply(supply.totalSupply, nonCirculating),
+    circulatingSupply: circulatingSupply(totals.totalSupply, nonCirculating),
     accounts,
   };
+}
+
+const listedAddresses = appConfig.nonCirculating.map(({ address }) => address);
+
+/**
+ * The block an answer names and the supply after it. With at= before the head, one statement reads
+ * the transfer blocks around the time, the totals after the one before and the listed balances then
+ * (`supplyAround`); the search for the block then reads no table again, and the read answers whenever
+ * the block lies before the next transfer block, as it does unless rows past the head bound it.
+ */
+export async function supplyAsOf(c: ApiContext, query: { at?: number; atBlock?: number }): Promise<{ asOf: BlockRef; supply: Supply }> {
+  const head = c.var.asOf.base;
+  if (query.at === undefined || query.atBlock !== undefined || !head || query.at >= head.timestamp) {
+    const asOf = await resolveAsOf(c, "base", query);
+    return { asOf, supply: await supplyAfter(c, asOf) };
+  }
+  const read = await supplyAround(db, query.at, listedAddresses);
+  const asOf = await resolveAsOf(c, "base", query, read);
+  const covered = (!read.before || read.before.block <= asOf.block) && (!read.after || asOf.block < read.after.block);
+  return { asOf, supply: covered ? withListedBalances(read.totals ?? EMPTY, read.balances) : await supplyAt(asOf.block) };
 }
 
 /** The head's supply is read once per indexed position and shared by every request that sees it. */

@@ -170,10 +170,24 @@ describe.each(backends)("as-of answers and settings on %s", (backend) => {
     ]) {
       const supply = await indexer.json(`/api/v1/supply?at=${at}`);
       expect(supply.asOf, `at=${at}`).toEqual({ block: Number(block), timestamp: await chainTimestamp(block) });
-      expect(supply.totalSupply).toBe((await read("totalSupply", [], block)).toString());
+      const total = await read("totalSupply", [], block);
+      const treasury = await read("balanceOf", [TREASURY], block);
+      expect(supply.totalSupply).toBe(total.toString());
+      expect(supply.nonCirculating.accounts.map((a: { balance: string }) => a.balance)).toEqual([treasury.toString()]);
+      expect(supply.circulatingSupply).toBe((total - treasury).toString());
       const account = await indexer.json(`/api/v1/accounts/${holder(3)}?at=${at}`);
       expect(account.balance, `at=${at}`).toBe((await read("balanceOf", [holder(3)], block)).toString());
     }
+  });
+
+  it("answers at= before the token's first transfer with nothing minted and nothing held", async () => {
+    const [first] = await devnet.base.client.getLogs({ address: token, fromBlock: 0n });
+    const before = first!.blockNumber - 1n;
+    const supply = await indexer.json(`/api/v1/supply?at=${(await chainTimestamp(first!.blockNumber)) - 1}`);
+    expect(supply.asOf).toEqual({ block: Number(before), timestamp: await chainTimestamp(before) });
+    expect(await devnet.base.client.getLogs({ address: token, fromBlock: 0n, toBlock: before })).toHaveLength(0);
+    expect([supply.totalSupply, supply.circulatingSupply, supply.minted, supply.holders]).toEqual(["0", "0", "0", 0]);
+    expect(supply.nonCirculating.accounts.map((a: { balance: string }) => a.balance)).toEqual(["0"]);
   });
 
   it("applies a changed NON_CIRCULATING_ADDRESSES to current and past answers after a restart, as a fresh index does", async () => {

@@ -15,6 +15,7 @@ import {
   transferBlocksAroundQuery,
 } from "../../src/api/queries/blocks";
 import type { ExecDb, ReadDb } from "../../src/api/queries/statements";
+import { supplyAround, supplyAroundQuery } from "../../src/api/queries/supply";
 import {
   accountHistory,
   accountHistoryQuery,
@@ -293,6 +294,49 @@ describe.each(backends)("query plans at scale on %s", (backend) => {
     // After the last closed block the supply row's block is the bound; before the first, there is none.
     expect((await transferBlocksAround(fixture.db, 26280 * 3600 + 1)).after).toEqual({ block: 262810, timestamp: 26280 * 3600 + 59 });
     expect((await transferBlocksAround(fixture.db, -1)).before).toBeNull();
+  });
+
+  it("reads the supply at a time in one statement: the two block walks, the supply row and one-row walks per listed account", async () => {
+    // The block before 1,500 h + 30 min is 1,500, closed with the totals n = 150; the one after, 1,510.
+    const at = 150 * 3600 + 1800;
+    const quiet = `0x${(1234).toString(16).padStart(40, "0")}` as const;
+    const { sql, params } = new PgDialect().sqlToQuery(supplyAroundQuery(at, `{${HOT},${quiet}}`));
+    const plan = await explainSql(sql, params);
+    expectTwoOneRowWalks(plan, "supply_block_closed");
+    expect(plan.map((n) => n["Node Type"])).not.toContain("Sort");
+    const walks = plan.filter((n) => n["Relation Name"] === "transfer");
+    expect(walks).toHaveLength(2);
+    for (const walk of walks) {
+      expect(walk["Node Type"]).toBe("Index Scan");
+      expect(walk["Actual Loops"]).toBe(2);
+      expect(walk["Actual Rows"]).toBeLessThanOrEqual(1);
+    }
+
+    const read = await supplyAround(fixture.db, at, [HOT, quiet]);
+    expect(read).toEqual({
+      before: { block: 1500, timestamp: 150 * 3600 },
+      after: { block: 1510, timestamp: 151 * 3600 },
+      totals: { minted: 150n, burned: 0n, totalSupply: 150n, holders: 10, transferCount: 150 },
+      balances: [await latestBalance(HOT, 1500), await latestBalance(quiet, 1500)],
+    });
+    // After the last closed block the supply row is the block before, with the row's totals.
+    const [latest] = await fixture.query<{ total_supply: string; holders: number }>("select total_supply::text, holders from token_supply");
+    const late = await supplyAround(fixture.db, 26280 * 3600 + 60, [HOT]);
+    expect([late.before, late.after, late.totals?.totalSupply, late.totals?.holders]).toEqual([
+      { block: 262810, timestamp: 26280 * 3600 + 59 },
+      null,
+      BigInt(latest!.total_supply),
+      latest!.holders,
+    ]);
+    expect(late.balances).toEqual([await latestBalance(HOT, 262810)]);
+    // Before the first block nothing was held, and no account is listed at all.
+    expect(await supplyAround(fixture.db, -1, [HOT])).toEqual({
+      before: null,
+      after: { block: 0, timestamp: 0 },
+      totals: null,
+      balances: [0n],
+    });
+    expect((await supplyAround(fixture.db, at, [])).balances).toEqual([]);
   });
 
   it("finds the blocks with a staking event around a time the same way", async () => {

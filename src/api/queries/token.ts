@@ -4,6 +4,11 @@ import { account, transfer } from "../../../schema/token";
 import { type Bound, bound, type ExecDb, namedStatement, preparedOnce, type ReadDb } from "./statements";
 
 type Transfer = typeof transfer.$inferSelect;
+/** What an account's balance is read from: one of its transfers. */
+export type LatestTransfer = Pick<
+  Transfer,
+  "id" | "from" | "to" | "blockNumber" | "logIndex" | "timestamp" | "fromBalance" | "toBalance" | "fromTransferCount" | "toTransferCount"
+>;
 
 /**
  * One side of an account's history, newest first: a backward walk of the (side, block, logIndex)
@@ -24,11 +29,11 @@ export function transfersOnSide(
     .limit(limit);
 }
 
-const newestFirst = (a: Transfer, b: Transfer) =>
+const newestFirst = (a: LatestTransfer, b: LatestTransfer) =>
   a.blockNumber === b.blockNumber ? b.logIndex - a.logIndex : a.blockNumber > b.blockNumber ? -1 : 1;
 
 /** The first `limit` of rows from both sides, newest first; a transfer to oneself is on both sides once. */
-function newest(rows: Transfer[], limit: number): Transfer[] {
+function newest<Row extends LatestTransfer>(rows: Row[], limit: number): Row[] {
   return [...new Map(rows.map((row) => [row.id, row])).values()].sort(newestFirst).slice(0, limit);
 }
 
@@ -67,7 +72,7 @@ const latestTransfersStatement = preparedOnce((db) => latestTransfersQuery(db, b
  * What an account's transfer left it with: the balance and transfer count on its side. In a transfer
  * to itself the receiving side is applied last. Null for the zero address, whose balance is not kept.
  */
-function balanceAfter(latest: Transfer, address: `0x${string}`) {
+function balanceAfter(latest: LatestTransfer, address: `0x${string}`) {
   const received = latest.to.toLowerCase() === address;
   const balance = received ? latest.toBalance : latest.fromBalance;
   const transferCount = received ? latest.toTransferCount : latest.fromTransferCount;
@@ -80,7 +85,12 @@ function balanceAfter(latest: Transfer, address: `0x${string}`) {
  * side. Null for an account with no transfer by then.
  */
 export async function balanceAt(db: ReadDb, address: `0x${string}`, block: number) {
-  const [latest] = newest(await latestTransfersStatement(db).execute({ address, upTo: String(block) }), 1);
+  return balanceFromLatest(await latestTransfersStatement(db).execute({ address, upTo: String(block) }), address);
+}
+
+/** The balance and transfer count an account's latest transfer on each side left it with (see `balanceAt`). */
+export function balanceFromLatest(latestOnEachSide: LatestTransfer[], address: `0x${string}`) {
+  const [latest] = newest(latestOnEachSide, 1);
   return latest ? balanceAfter(latest, address) : null;
 }
 

@@ -25,7 +25,7 @@ import { endpoint } from "../openapi";
 import { accountHistory, topHolders } from "../queries/token";
 import { defineRollup } from "../rollup";
 import { accountResponse, supplyHistoryResponse, supplyResponse, topHoldersResponse } from "../schemas/token";
-import { nonCirculatingAtBlocks, supplyAfter, supplyAtHead } from "../supply";
+import { nonCirculatingAtBlocks, supplyAfter, supplyAsOf, supplyAtHead } from "../supply";
 
 export const token = new Hono<{ Variables: { asOf: import("../http").AsOf } }>();
 
@@ -42,8 +42,7 @@ endpoint({
   notFound: "The chain had no block by then, or the block has not been indexed yet",
 });
 token.get("/supply", async (c: ApiContext) => {
-  const asOf = await resolveAsOf(c, "base", parseQuery(c, supplyQuery));
-  const supply = await supplyAfter(c, asOf);
+  const { asOf, supply } = await supplyAsOf(c, parseQuery(c, supplyQuery));
   return c.json({
     maxSupply: OPG_MAX_SUPPLY.toString(),
     totalSupply: supply.totalSupply.toString(),
