@@ -1,4 +1,5 @@
 import { PGlite } from "@electric-sql/pglite";
+import { fillPlaceholders } from "drizzle-orm";
 import { drizzle as drizzlePostgres } from "drizzle-orm/node-postgres";
 import { getTableConfig, getViewConfig, PgDialect, type PgTable } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
@@ -6,6 +7,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDatabase } from "../../devnet/indexer";
 import { backends } from "../../devnet/stack";
+import { feeHourly, feePayerHour, feePayerPeriod, feePayment } from "../../schema/fees";
 import { stakingBlock } from "../../schema/staking";
 import { account, supplyBlock, supplyBlockClosed, tokenHourly, tokenHourlyClosed, tokenSupply, transfer } from "../../schema/token";
 import {
@@ -14,6 +16,7 @@ import {
   transferBlocksAround,
   transferBlocksAroundQuery,
 } from "../../src/api/queries/blocks";
+import { feeWindows, feeWindowsQuery, feeWindowsValues } from "../../src/api/queries/fees";
 import type { ExecDb, ReadDb } from "../../src/api/queries/statements";
 import { supplyAround, supplyAroundQuery } from "../../src/api/queries/supply";
 import {
@@ -363,5 +366,131 @@ describe.each(backends)("query plans at scale on %s", (backend) => {
       [26279, 2, "26279"],
       [26280, 3, "7"],
     ]);
+  });
+
+  describe("fee summary windows", () => {
+    // 60 days of payments, one every 100 s (a block each), 3,000 payers, every 40th an anomaly; the
+    // buckets and payer rows derived from them as the handlers keep them.
+    const HOUR0 = 480_000;
+    const T0 = HOUR0 * 3600;
+    const at = (block: number) => T0 + block * 100;
+
+    beforeAll(async () => {
+      for (const statement of [...ddl(feePayment), ...ddl(feeHourly), ...ddl(feePayerHour), ...ddl(feePayerPeriod)]) {
+        await fixture.exec(statement);
+      }
+      await fixture.exec(`
+        insert into fee_payment
+        select 'p' || n, case when n % 40 = 0 then null else '0x' || lpad(to_hex((n * 37) % 3000), 40, '0') end,
+          case when n % 40 = 0 then null else '0x' || lpad(to_hex(n % 50), 40, 'f') end,
+          case when n % 40 = 0 then 0 else 1000 + n % 977 end, '0xproxy', 'exact', false, n % 40 = 0, null,
+          n, ${T0} + n * 100, '0x' || lpad(to_hex(n), 64, '0'), 0
+        from generate_series(1, 51840) n;
+        insert into fee_hourly
+        select floor(timestamp / 3600), floor(timestamp / 3600) * 3600, coalesce(sum(amount) filter (where not anomaly), 0), count(*) filter (where not anomaly),
+          count(distinct payer), min(amount), max(amount), count(*) filter (where anomaly), (floor(timestamp / 3600)) % 3, max(block_number)
+        from fee_payment group by floor(timestamp / 3600);
+        insert into fee_payer_hour
+        select (floor(timestamp / 3600)) || ':' || payer, floor(timestamp / 3600), payer, count(*), sum(amount)
+        from fee_payment where not anomaly group by floor(timestamp / 3600), payer;
+        insert into fee_payer_period
+        select 'day:' || (floor(timestamp / 86400) * 86400) || ':' || payer, 'day', floor(timestamp / 86400) * 86400, payer
+        from fee_payment where not anomaly group by floor(timestamp / 86400), payer;
+        analyze;`);
+    }, 120_000);
+
+    /** A window's figures straight from the payment rows: the expectation, not the code under test. */
+    async function fromPayments(fromSecond: number, toSecond: number, block: number) {
+      const [row] = await fixture.query<Record<string, string>>(
+        `select coalesce(sum(amount) filter (where not anomaly), 0)::text as volume, (count(*) filter (where not anomaly))::text as count,
+           (count(*) filter (where anomaly))::text as anomalies, count(distinct payer)::text as payers
+         from fee_payment where timestamp between $1 and $2 and block_number <= $3`,
+        [fromSecond, toSecond, block],
+      );
+      const [other] = await fixture.query<{ other: string }>(
+        "select coalesce(sum(other_token_settlements), 0)::text as other from fee_hourly where id between $1 and $2",
+        [Math.floor(fromSecond / 3600), Math.floor(toSecond / 3600)],
+      );
+      return {
+        volume: BigInt(row!.volume!),
+        count: Number(row!.count),
+        anomalies: Number(row!.anomalies),
+        uniquePayers: Number(row!.payers),
+        otherTokenSettlements: Number(other!.other),
+      };
+    }
+
+    it("reads both windows and the open hour in one statement from index ranges, exact against the payments", async () => {
+      // A block 40 minutes into an hour that is not a day's first: 7 days back crosses part-days at both ends.
+      const block = 36 * 834 + 24;
+      const hour = Math.floor(at(block) / 3600);
+      const current = { closed: { fromHour: hour - 167, toHour: hour - 1 }, open: { hour, block } };
+      const previous = { fromHour: hour - 335, toHour: hour - 168 };
+      const { sql, params } = new PgDialect().sqlToQuery(feeWindowsQuery());
+      const plan = await explainSql(sql, fillPlaceholders(params, feeWindowsValues(current, previous)));
+      for (const relation of ["fee_payment", "fee_payer_hour", "fee_payer_period", "fee_hourly"]) {
+        const scans = plan.filter((n) => n["Relation Name"] === relation);
+        expect(scans.length).toBeGreaterThan(0);
+        for (const scan of scans) expect(scan["Node Type"]).not.toBe("Seq Scan");
+      }
+      // Whole days are read from the day rows: the payer-hour rows read are those of the part-days only.
+      const payerHoursRead = plan
+        .filter((n) => n["Relation Name"] === "fee_payer_hour")
+        .reduce((sum, n) => sum + n["Actual Rows"]! * n["Actual Loops"]!, 0);
+      const [{ partDays }] = (await fixture.query<{ partDays: number }>(
+        `select count(*)::int as "partDays" from fee_payer_hour
+         where hour between $1 and $2 or hour between $3 and $4 or hour between $5 and $6 or hour between $7 and $8`,
+        [
+          hour - 167,
+          Math.ceil((hour - 167) / 24) * 24 - 1,
+          Math.floor(hour / 24) * 24,
+          hour - 1,
+          hour - 335,
+          Math.ceil((hour - 335) / 24) * 24 - 1,
+          Math.floor((hour - 168) / 24) * 24,
+          hour - 168,
+        ],
+      )) as [{ partDays: number }];
+      expect(payerHoursRead).toBe(partDays);
+
+      const read = await feeWindows(fixture.db, current, previous);
+      const blockTime = at(block);
+      const whole = await fromPayments((hour - 167) * 3600, blockTime, block);
+      const [bucket] = await fixture.query<{ other: number; last: string }>(
+        "select other_token_settlements as other, last_block::text as last from fee_hourly where id = $1",
+        [hour],
+      );
+      expect(read.current).toEqual({ ...whole, otherTokenSettlements: whole.otherTokenSettlements - bucket!.other });
+      expect(read.previous).toEqual(await fromPayments((hour - 335) * 3600, (hour - 167) * 3600 - 1, Number.MAX_SAFE_INTEGER));
+      const openHour = await fromPayments(hour * 3600, blockTime, block);
+      expect(read.open).toEqual({
+        count: openHour.count,
+        anomalies: openHour.anomalies,
+        otherInHour: bucket!.other,
+        hourLastBlock: Number(bucket!.last),
+      });
+      expect(read.open.hourLastBlock).toBeGreaterThan(block);
+    });
+
+    it("reads whole days, windows without an open hour, and windows before the first payment", async () => {
+      // Two windows of exactly 24 whole hours each, no open hour: the day rows alone give their payers.
+      const day = Math.floor(at(40_000) / 86_400) * 24;
+      const read = await feeWindows(
+        fixture.db,
+        { closed: { fromHour: day, toHour: day + 23 }, open: null },
+        { fromHour: day - 24, toHour: day - 1 },
+      );
+      expect(read.current).toEqual(await fromPayments(day * 3600, (day + 24) * 3600 - 1, Number.MAX_SAFE_INTEGER));
+      expect(read.previous).toEqual(await fromPayments((day - 24) * 3600, day * 3600 - 1, Number.MAX_SAFE_INTEGER));
+      expect(read.open).toEqual({ count: 0, anomalies: 0, otherInHour: 0, hourLastBlock: null });
+
+      const zero = { volume: 0n, count: 0, anomalies: 0, uniquePayers: 0, otherTokenSettlements: 0 };
+      const early = await feeWindows(
+        fixture.db,
+        { closed: { fromHour: HOUR0 - 30, toHour: HOUR0 - 11 }, open: { hour: HOUR0 - 10, block: 0 } },
+        { fromHour: HOUR0 - 60, toHour: HOUR0 - 31 },
+      );
+      expect(early).toEqual({ current: zero, previous: zero, open: { count: 0, anomalies: 0, otherInHour: 0, hourLastBlock: null } });
+    });
   });
 });

@@ -1,5 +1,5 @@
 import { db } from "ponder:api";
-import { feeHourly, feePayee, feePayer, feePayerHour, feePayerPeriod, feePayment, feePeriod } from "ponder:schema";
+import { feeHourly, feePayee, feePayer, feePayerHour, feePeriod } from "ponder:schema";
 import { Hono } from "hono";
 import { and, desc, eq, gte, inArray, lte, sql } from "ponder";
 import { z } from "zod";
@@ -14,7 +14,6 @@ import {
   type HourRange,
   opgShare,
   rangeSeconds,
-  splitIntoDays,
   summaryWindows,
   type WindowTotals,
 } from "../../../lib/fees";
@@ -40,6 +39,7 @@ import {
   timeParam,
 } from "../http";
 import { endpoint } from "../openapi";
+import { feeWindows, type OpenHourRead } from "../queries/fees";
 import { bound, executeNamed, preparedOnce } from "../queries/statements";
 import { defineRollup } from "../rollup";
 import { feeSummaryResponse, feeTrendsResponse, payeesResponse, topPayersResponse } from "../schemas/fees";
@@ -52,93 +52,31 @@ const text = (value: bigint | null) => (value === null ? null : value.toString()
 type Totals = WindowTotals & { anomalies: number; otherTokenSettlements: number };
 
 /**
- * A window's totals from the hourly buckets. With `upTo`, the window's last hour is the one that
- * block is in and still open: it is counted from the payments themselves, only those mined by then
- * (`position`, the indexed position, says which of the chain's hours are final).
+ * The summary's two windows. With `upTo`, the current window ends inside the hour of that block, still
+ * open: that hour counts only the payments mined by then (`position`, the indexed position, says which
+ * of the chain's hours are final).
  */
-async function windowTotals(range: HourRange, upTo?: { block: BlockRef; position: AsOf }): Promise<Totals> {
-  const partial =
-    upTo && hourOf(upTo.block.timestamp) === range.toHour ? { hour: range.toHour, block: BigInt(upTo.block.block), upTo } : null;
-  const closed = partial ? { ...range, toHour: range.toHour - 1 } : range;
-  const [[row], open] = await Promise.all([
-    executeNamed<SumsRow>(db, windowSums(closed, partial, 0)),
-    partial ? openHourTotals(partial.hour, partial.upTo.block, partial.upTo.position) : null,
-  ]);
-  return totalsOf(row!, open);
-}
-
-/** Windows whose hours are all read from the buckets (the head's summary and the window before) in one statement. */
-async function bucketWindowsTotals(current: HourRange, previous: HourRange): Promise<[Totals, Totals]> {
-  const ranges = [current, previous];
-  const rows = await executeNamed<SumsRow>(
-    db,
-    sql.join(
-      ranges.map((range, index) => sql`(${windowSums(range, null, index)})`),
-      sql` union all `,
-    ),
-  );
-  const totals = (index: number) => totalsOf(rows.find((row) => Number(row.window) === index)!, null);
-  return [totals(0), totals(1)];
-}
-
-type SumsRow = {
-  window: number;
-  volume: string;
-  count: number | string;
-  anomalies: number | string;
-  other: number | string;
-  payers: number | string;
-};
-
-/** One window's sums and its distinct payers in one select: one round trip per window. */
-const windowSums = (closed: HourRange, partial: { hour: number; block: bigint } | null, index: number) =>
-  sql`select ${sql.raw(String(index))} as window, coalesce(sum(${feeHourly.volume}), 0)::text as volume,
-             coalesce(sum(${feeHourly.count}), 0)::int as count, coalesce(sum(${feeHourly.anomalies}), 0)::int as anomalies,
-             coalesce(sum(${feeHourly.otherTokenSettlements}), 0)::int as other,
-             (${distinctPayers(closed, partial)}) as payers
-      from ${feeHourly} where ${feeHourly.id} between ${closed.fromHour} and ${closed.toHour}`;
-
-function totalsOf(row: SumsRow, open: { volume: bigint; count: number; anomalies: number; other: number } | null): Totals {
-  return {
-    volume: BigInt(row.volume) + (open?.volume ?? 0n),
-    count: Number(row.count) + (open?.count ?? 0),
-    anomalies: Number(row.anomalies) + (open?.anomalies ?? 0),
-    otherTokenSettlements: Number(row.other) + (open?.other ?? 0),
-    uniquePayers: Number(row.payers),
-  };
+async function windowsTotals(
+  current: HourRange,
+  previous: HourRange,
+  upTo?: { block: BlockRef; position: AsOf },
+): Promise<[Totals, Totals]> {
+  const open = upTo && hourOf(upTo.block.timestamp) === current.toHour ? { hour: current.toHour, block: upTo.block.block } : null;
+  const read = await feeWindows(db, { closed: open ? { ...current, toHour: current.toHour - 1 } : current, open }, previous);
+  const other = open ? await openHourOtherSettlements(open.hour, read.open, upTo!) : 0;
+  return [{ ...read.current, otherTokenSettlements: read.current.otherTokenSettlements + other }, read.previous];
 }
 
 /**
- * What the hourly bucket of `hour` held after block `upTo`: its payments by the bucket's own rule, from
- * the payment rows. Other-token settlements keep no row (each costs one counter upsert), so unless the
- * bucket shows none in the hour, or none after `upTo` (its last block is at or before it), they are the
- * proxies' settlement logs in the hour's blocks up to `upTo`, read from the chain, less the settlements
- * that became payment rows.
+ * Other-token settlements of an open hour up to a block. They keep no row (each costs one counter
+ * upsert), so unless the bucket shows none in the hour, or none after the block (its last block is at
+ * or before it), they are the proxies' settlement logs in the hour's blocks up to it, read from the
+ * chain, less the settlements that became payment rows.
  */
-async function openHourTotals(hour: number, upTo: BlockRef, asOf: AsOf) {
-  const [start, end] = [BigInt(hour * SECONDS_PER_HOUR), BigInt((hour + 1) * SECONDS_PER_HOUR)];
-  const block = BigInt(upTo.block);
-  const paid = sql`not ${feePayment.anomaly} and ${feePayment.payer} is not null and ${feePayment.payee} is not null`;
-  const bucket = (column: typeof feeHourly.otherTokenSettlements | typeof feeHourly.lastBlock) =>
-    sql`(select ${column} from ${feeHourly} where ${feeHourly.id} = ${hour})`;
-  const [row] = await executeNamed<{
-    volume: string;
-    count: number | string;
-    anomalies: number | string;
-    other_in_hour: number | string | null;
-    hour_last_block: string | null;
-  }>(
-    db,
-    sql`select coalesce(sum(${feePayment.amount}) filter (where ${paid}), 0)::text as volume,
-               (count(*) filter (where ${paid}))::int as count, (count(*) filter (where not (${paid})))::int as anomalies,
-               ${bucket(feeHourly.otherTokenSettlements)} as other_in_hour, ${bucket(feeHourly.lastBlock)}::text as hour_last_block
-        from ${feePayment}
-        where ${feePayment.timestamp} >= ${start} and ${feePayment.timestamp} < ${end} and ${feePayment.blockNumber} <= ${block}`,
-  );
-  const [count, anomalies, otherInHour] = [Number(row!.count), Number(row!.anomalies), Number(row!.other_in_hour ?? 0)];
-  const hourDoneByThen = row!.hour_last_block !== null && BigInt(row!.hour_last_block) <= block;
-  const other = otherInHour === 0 ? 0 : hourDoneByThen ? otherInHour : (await settlementLogs(hour, upTo, asOf)) - count - anomalies;
-  return { volume: BigInt(row!.volume), count, anomalies, other };
+async function openHourOtherSettlements(hour: number, read: OpenHourRead, upTo: { block: BlockRef; position: AsOf }) {
+  if (read.otherInHour === 0) return 0;
+  if (read.hourLastBlock !== null && read.hourLastBlock <= upTo.block.block) return read.otherInHour;
+  return (await settlementLogs(hour, upTo.block, upTo.position)) - read.count - read.anomalies;
 }
 
 /** How many settlement events the proxies emitted from the first block of `hour` (or their start block) to `upTo`. */
@@ -204,35 +142,6 @@ function finalHourSettlements(hour: number, head: BlockRef): Promise<number[]> {
   return blocks;
 }
 
-/**
- * The statement counting exact distinct payers over a run of hours: payer-day rows for its whole
- * days, payer-hour rows for the rest, and with `open` the payers of that hour's payments mined by its
- * block.
- */
-function distinctPayers(range: HourRange, open: { hour: number; block: bigint } | null) {
-  const { days, hours } = range.fromHour <= range.toHour ? splitIntoDays(range) : { days: null, hours: [] };
-  const parts = hours.map(
-    (part) => sql`select ${feePayerHour.payer} as payer from ${feePayerHour}
-                  where ${feePayerHour.hour} between ${part.fromHour} and ${part.toHour}`,
-  );
-  if (days) {
-    parts.push(
-      sql`select ${feePayerPeriod.payer} as payer from ${feePayerPeriod}
-          where ${feePayerPeriod.interval} = 'day' and ${feePayerPeriod.start} between ${BigInt(days.fromStart)} and ${BigInt(days.toStart)}`,
-    );
-  }
-  if (open) {
-    parts.push(
-      sql`select ${feePayment.payer} as payer from ${feePayment}
-          where ${feePayment.timestamp} >= ${BigInt(open.hour * SECONDS_PER_HOUR)} and ${feePayment.timestamp} < ${BigInt((open.hour + 1) * SECONDS_PER_HOUR)}
-            and ${feePayment.blockNumber} <= ${open.block}
-            and not ${feePayment.anomaly} and ${feePayment.payer} is not null and ${feePayment.payee} is not null`,
-    );
-  }
-  if (parts.length === 0) return sql`select 0`;
-  return sql`select count(distinct payer)::int from (${sql.join(parts, sql` union all `)}) as presence`;
-}
-
 function windowBody(range: HourRange, totals: Totals) {
   return {
     ...rangeSeconds(range),
@@ -261,7 +170,7 @@ const headWindowsTotals = Object.fromEntries(
     window,
     perPosition((asOf) => {
       const { current, previous } = summaryWindows(asOf.base!.timestamp, window);
-      return bucketWindowsTotals(current, previous);
+      return windowsTotals(current, previous);
     }),
   ]),
 ) as Record<FeeWindow, (asOf: AsOf) => Promise<[Totals, Totals]>>;
@@ -283,7 +192,7 @@ fees.get("/fees/summary", async (c: ApiContext) => {
   const historical = query.at !== undefined || query.atBlock !== undefined;
   const { current, previous } = summaryWindows(asOf.timestamp, query.window);
   const [now, before] = historical
-    ? await Promise.all([windowTotals(current, { block: asOf, position: c.var.asOf }), windowTotals(previous)])
+    ? await windowsTotals(current, previous, { block: asOf, position: c.var.asOf })
     : await headWindowsTotals[query.window](c.var.asOf);
   return c.json({
     window: query.window,
