@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { db } from "ponder:api";
 import type { Context, MiddlewareHandler } from "hono";
 import { sql } from "ponder";
@@ -7,7 +6,7 @@ import { z } from "zod";
 import { type ChainProgress, decodeCheckpoint } from "../../lib/checkpoint";
 import { CHAIN_NAMES, type ChainName } from "../../lib/config";
 import { appConfig } from "../../lib/env";
-import { csvList, jsonList } from "../../lib/list-body";
+import { bodyDigest, csvList, jsonList } from "../../lib/list-body";
 import { INTERVALS, type Interval, parseTime } from "../../lib/time";
 
 /** An error the client caused or asked for; rendered as `{ error: { code, message } }`. */
@@ -238,7 +237,7 @@ function cachedBody(response: Response): string | Uint8Array | null {
 
 /**
  * Reads the indexed position once per request and exposes it as `c.var.asOf`. The ETag hashes the
- * answer itself: a reorg can replace a block by another at the same height and second, so the
+ * answer itself (`bodyDigest`, which takes a final row's digest for its text): a reorg can replace a block by another at the same height and second, so the
  * position alone would keep a stale answer's tag, and no answer is reused across requests.
  */
 export const freshness: MiddlewareHandler<Env> = async (c, next) => {
@@ -246,7 +245,7 @@ export const freshness: MiddlewareHandler<Env> = async (c, next) => {
   await next();
   if (c.res.status !== 200) return;
   const body = cachedBody(c.res) ?? new Uint8Array(await c.res.clone().arrayBuffer());
-  const etag = `W/"${createHash("sha1").update(body).digest("base64url").slice(0, 20)}"`;
+  const etag = `W/"${bodyDigest(body).slice(0, 20)}"`;
   const cacheHeaders = { ETag: etag, "Cache-Control": "public, max-age=2" };
   if (c.req.header("if-none-match") === etag) {
     c.res = new Response(null, { status: 304, headers: cacheHeaders });

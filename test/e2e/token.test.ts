@@ -250,13 +250,15 @@ describe.each(backends)("OPG token on %s", (backend) => {
     expect(lines.length).toBeGreaterThan(1);
   });
 
-  it("answers a repeated request with 304 until a new block is indexed", async () => {
-    const first = await stack.indexer.get("/api/v1/supply");
+  it.each(["/api/v1/supply", "/api/v1/supply/history?interval=hour"])("answers a repeated %s with 304", async (path) => {
+    const first = await stack.indexer.get(path);
     const etag = first.headers.get("etag");
     expect(etag).toBeTruthy();
     expect(first.headers.get("cache-control")).toContain("max-age");
-    const again = await fetch(`${stack.indexer.url}/api/v1/supply`, { headers: { "if-none-match": etag! } });
+    const again = await fetch(`${stack.indexer.url}${path}`, { headers: { "if-none-match": etag! } });
     expect(again.status).toBe(304);
+    const other = await fetch(`${stack.indexer.url}${path}`, { headers: { "if-none-match": 'W/"another"' } });
+    expect(other.status).toBe(200);
   });
 
   it.each([

@@ -1,5 +1,6 @@
+import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { csvList, finalShaper, jsonList, markFinal, rowJson } from "../../lib/list-body";
+import { bodyDigest, csvList, finalShaper, jsonList, markFinal, rowJson } from "../../lib/list-body";
 
 const text = (bytes: Buffer) => bytes.toString("utf8");
 
@@ -25,6 +26,31 @@ describe("list bodies", () => {
     open.count = 2;
     expect(text(rowJson(open))).toBe('{"count":2}');
     expect(text(jsonList({}, [open]))).toBe('{"data":[{"count":2}]}');
+  });
+
+  it("tags bodies so that equal tags mean equal bodies, hashing a final row's text once", () => {
+    const sha1 = (input: Uint8Array | string) => createHash("sha1").update(input).digest("base64url");
+    const meta = { interval: "hour" };
+    // Without final rows, and for any other body, the tag is the body's own hash.
+    const plain = jsonList(meta, [{ a: 1 }]);
+    expect(bodyDigest(plain)).toBe(sha1(plain));
+    expect(bodyDigest('{"x":1}')).toBe(sha1('{"x":1}'));
+    expect(bodyDigest(Buffer.from(plain))).toBe(sha1(plain));
+
+    const [first, second] = [markFinal({ timestamp: 0, v: "1" }), markFinal({ timestamp: 3600, v: "2" })];
+    const open = { timestamp: 7200, v: "3" };
+    const body = jsonList(meta, [first, second, open]);
+    const tag = bodyDigest(body);
+    expect(tag).not.toBe(sha1(body));
+    // The same rows in another answer tag the same; any change to a row, the order or the metadata does not.
+    expect(bodyDigest(jsonList(meta, [first, second, open]))).toBe(tag);
+    expect(bodyDigest(jsonList(meta, [first, second, { ...open }]))).toBe(tag);
+    expect(bodyDigest(jsonList(meta, [first, second, { ...open, v: "4" }]))).not.toBe(tag);
+    expect(bodyDigest(jsonList(meta, [second, first, open]))).not.toBe(tag);
+    expect(bodyDigest(jsonList({ interval: "day" }, [first, second, open]))).not.toBe(tag);
+    expect(bodyDigest(jsonList(meta, [first, open]))).not.toBe(tag);
+    // A final row tags as its text would: the same values, final or not, in a final row's place.
+    expect(bodyDigest(jsonList(meta, [first, markFinal({ ...second }), open]))).toBe(tag);
   });
 
   it("shapes a final row once and reuses it, and shapes other rows every time", () => {
