@@ -11,22 +11,27 @@
 import { createHash } from "node:crypto";
 
 const finalRows = new WeakSet<object>();
-const texts = new WeakMap<object, Buffer>();
+/** A final row's text and, once an answer's tag needed it, its digest (below): one lookup per row and answer. */
+type FinalText = { text: Buffer; digest: Buffer | undefined };
+const finalTexts = new WeakMap<object, FinalText>();
 
 export function markFinal<T extends object>(row: T): T {
   finalRows.add(row);
   return row;
 }
 
+function finalText(row: object): FinalText | undefined {
+  let known = finalTexts.get(row);
+  if (known === undefined && finalRows.has(row)) {
+    known = { text: Buffer.from(JSON.stringify(row)), digest: undefined };
+    finalTexts.set(row, known);
+  }
+  return known;
+}
+
 /** A row's JSON, as bytes: written once for a final row, every time for any other. */
 export function rowJson(row: object): Buffer {
-  if (!finalRows.has(row)) return Buffer.from(JSON.stringify(row));
-  let text = texts.get(row);
-  if (text === undefined) {
-    text = Buffer.from(JSON.stringify(row));
-    texts.set(row, text);
-  }
-  return text;
+  return finalText(row)?.text ?? Buffer.from(JSON.stringify(row));
 }
 
 const COMMA = Buffer.from(",");
@@ -39,17 +44,9 @@ const CLOSE = Buffer.from("]}");
  * escapes control characters, so this input still names one body: equal tags, equal bodies.
  */
 const digestInputs = new WeakMap<Uint8Array, Buffer>();
-const rowDigests = new WeakMap<object, Buffer>();
 const DIGEST_MARK = Buffer.from([1]);
 
-function rowDigest(row: object): Buffer {
-  let digest = rowDigests.get(row);
-  if (digest === undefined) {
-    digest = Buffer.concat([DIGEST_MARK, createHash("sha1").update(rowJson(row)).digest()]);
-    rowDigests.set(row, digest);
-  }
-  return digest;
-}
+const digestOf = (final: FinalText) => (final.digest ??= Buffer.concat([DIGEST_MARK, createHash("sha1").update(final.text).digest()]));
 
 /** The digest an answer's ETag is made of: SHA-1 of the body, or of its digest input (above) for a list with final rows. */
 export function bodyDigest(body: Uint8Array | string): string {
@@ -73,12 +70,14 @@ export function jsonList(meta: Record<string, unknown>, rows: readonly object[])
       parts.push(COMMA);
       digestParts.push(COMMA);
     }
-    const text = rowJson(row);
-    parts.push(text);
-    if (finalRows.has(row)) {
-      digestParts.push(rowDigest(row));
+    const final = finalText(row);
+    if (final) {
+      parts.push(final.text);
+      digestParts.push(digestOf(final));
       finalCount++;
     } else {
+      const text = Buffer.from(JSON.stringify(row));
+      parts.push(text);
       digestParts.push(text);
     }
   }
