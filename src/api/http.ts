@@ -237,8 +237,9 @@ function cachedBody(response: Response): string | Uint8Array | null {
 
 /**
  * Reads the indexed position once per request and exposes it as `c.var.asOf`. The ETag hashes the
- * answer itself (`bodyDigest`, which takes a final row's digest for its text): a reorg can replace a block by another at the same height and second, so the
- * position alone would keep a stale answer's tag, and no answer is reused across requests.
+ * answer itself (`bodyDigest`, which takes a final row's digest for its text): a reorg can replace a
+ * block by another at the same height and second, so the position alone would keep a stale answer's
+ * tag, and no answer is reused across requests.
  */
 export const freshness: MiddlewareHandler<Env> = async (c, next) => {
   c.set("asOf", await readAsOf());

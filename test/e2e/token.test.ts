@@ -125,15 +125,21 @@ describe.each(backends)("OPG token on %s", (backend) => {
     expect([...balances].sort((a, b) => (a > b ? -1 : a < b ? 1 : 0))).toEqual(balances);
     for (const row of top.data) expect(row.balance).toBe((await read("balanceOf", [row.address])).toString());
 
-    const response = await fetch(`${stack.indexer.url}/graphql`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ query: '{ accounts(orderBy: "balance", orderDirection: "desc", limit: 5) { items { address balance } } }' }),
-    });
-    const body = (await response.json()) as { data: { accounts: { items: { address: string; balance: string }[] } } };
-    expect(body.data.accounts.items.map((item) => [item.address.toLowerCase(), item.balance])).toEqual(
-      top.data.map((row: { address: string; balance: string }) => [row.address, row.balance]),
-    );
+    // The same document twice: the first answer comes through graphql-yoga, the repeat is run directly
+    // (patches/ponder+0.16.10.patch); both must rank as the chain does.
+    const query =
+      'query Top($limit: Int) { accounts(orderBy: "balance", orderDirection: "desc", limit: $limit) { items { address balance } } }';
+    for (const limit of [5, 3]) {
+      const response = await fetch(`${stack.indexer.url}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ query, variables: { limit } }),
+      });
+      const body = (await response.json()) as { data: { accounts: { items: { address: string; balance: string }[] } } };
+      expect(body.data.accounts.items.map((item) => [item.address.toLowerCase(), item.balance])).toEqual(
+        top.data.slice(0, limit).map((row: { address: string; balance: string }) => [row.address, row.balance]),
+      );
+    }
   });
 
   it("rolls hourly buckets up to days whose closing supply is totalSupply at each day's last block", async () => {
