@@ -1,6 +1,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import pg from "pg";
 import { type Address, parseAbiItem } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TREASURY } from "../../devnet/accounts";
@@ -74,6 +76,24 @@ describe.each(backends)("reliability on %s", (backend) => {
     }
   }
 
+  /** Every index of the indexer's schema with its object id: a dropped and recreated index gets a new one. */
+  async function indexOids(database: { pgliteDirectory?: string; databaseUrl?: string }): Promise<Record<string, number>> {
+    const sql = `select c.relname as name, c.oid::int as oid from pg_class c join pg_namespace n on n.oid = c.relnamespace
+      where c.relkind = 'i' and n.nspname = $1 order by c.relname`;
+    let rows: { name: string; oid: number }[];
+    if (database.pgliteDirectory) {
+      const client = new PGlite(database.pgliteDirectory);
+      rows = (await client.query<{ name: string; oid: number }>(sql, ["public"])).rows;
+      await client.close();
+    } else {
+      const client = new pg.Client({ connectionString: database.databaseUrl });
+      await client.connect();
+      rows = (await client.query(sql, ["opg"])).rows;
+      await client.end();
+    }
+    return Object.fromEntries(rows.map((row) => [row.name, row.oid]));
+  }
+
   beforeAll(async () => {
     random = new Random(777);
     devnet = await startDevnet();
@@ -133,6 +153,25 @@ describe.each(backends)("reliability on %s", (backend) => {
       await survivor.stop();
     }
   }, 900_000);
+
+  it("keeps its indexes across a restart, so the API is not left scanning whole tables while they are rebuilt", async () => {
+    const database = await persistentDatabase();
+    const first = await Indexer.start(devnet.env, database);
+    await first.waitForBlocks({ base: await devnet.base.blockNumber() });
+    await first.stop();
+    const before = await indexOids(database);
+    // The schema's own indexes, not only the primary keys (Ponder creates those with the tables).
+    expect(Object.keys(before).filter((name) => !name.endsWith("_pkey")).length).toBeGreaterThan(10);
+
+    await trade(4);
+    const second = await Indexer.start(devnet.env, database);
+    try {
+      await expectMatchesChain(second);
+    } finally {
+      await second.stop();
+    }
+    expect(await indexOids(database)).toEqual(before);
+  });
 
   it("loses and doubles nothing when one RPC request in five fails", async () => {
     await expectMatchesChain(flakyIndexer);
