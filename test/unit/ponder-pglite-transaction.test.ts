@@ -58,4 +58,28 @@ describe("Ponder's transaction() on PGlite (patches/ponder+0.16.10.patch)", () =
     expect(["aaabbb", "bbbaaa"]).toContain(order);
     await client.close();
   });
+
+  it("runs the admin's statements (heartbeat, unlock) between transactions, never inside one that rolls back", async () => {
+    const client = new PGlite();
+    const user = createQB(drizzle(client), { common, isAdmin: false }) as any;
+    const admin = createQB(drizzle(client), { common, isAdmin: true }) as any;
+    await client.exec("create table meta (is_locked int); insert into meta values (1); create table transfer (id int)");
+    let adminIssued!: () => void;
+    const adminReady = new Promise<void>((resolve) => (adminIssued = resolve));
+    // A batch is mid-way when shutdown unlocks the schema; then the batch fails and is rolled back.
+    const batch = user.transaction(async (tx: any) => {
+      await tx.execute(sql`insert into transfer values (1)`);
+      await adminReady;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      await tx.execute(sql`insert into transfer values (2)`);
+      throw new NonRetryableUserError("shut down mid-batch");
+    });
+    const unlock = admin.wrap({ label: "unlock" }, (db: any) => db.execute(sql`update meta set is_locked = 0`));
+    adminIssued();
+    await expect(batch).rejects.toThrow("shut down mid-batch");
+    await unlock;
+    expect((await client.query("select is_locked from meta")).rows).toEqual([{ is_locked: 0 }]);
+    expect((await client.query("select count(*)::int as n from transfer")).rows).toEqual([{ n: 0 }]);
+    await client.close();
+  });
 });
