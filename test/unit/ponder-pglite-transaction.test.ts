@@ -4,7 +4,7 @@ import { drizzle } from "drizzle-orm/pglite";
 import { describe, expect, it } from "vitest";
 // Ponder's query builder is not exported; the patched file itself is what must be checked.
 // @ts-expect-error Ponder ships declarations for its public entry only
-import { createQB } from "../../node_modules/ponder/dist/esm/database/queryBuilder.js";
+import { betweenTransactions, createQB } from "../../node_modules/ponder/dist/esm/database/queryBuilder.js";
 // @ts-expect-error as above
 import { NonRetryableUserError } from "../../node_modules/ponder/dist/esm/internal/errors.js";
 
@@ -80,6 +80,28 @@ describe("Ponder's transaction() on PGlite (patches/ponder+0.16.10.patch)", () =
     await unlock;
     expect((await client.query("select is_locked from meta")).rows).toEqual([{ is_locked: 0 }]);
     expect((await client.query("select count(*)::int as n from transfer")).rows).toEqual([{ n: 0 }]);
+    await client.close();
+  });
+
+  it("answers the API's reads between transactions, never from a batch half written", async () => {
+    const client = new PGlite();
+    const user = createQB(drizzle(client), { common, isAdmin: false }) as any;
+    const api = betweenTransactions(client);
+    expect(api).toBeInstanceOf(PGlite);
+    await client.exec("create table token_supply (block int); create table supply_block_closed (block int)");
+    let firstWritten!: () => void;
+    const written = new Promise<void>((resolve) => (firstWritten = resolve));
+    // A block's flush writes the running totals, then the closed row of the block before.
+    const batch = user.transaction(async (tx: any) => {
+      await tx.execute(sql`insert into token_supply values (33)`);
+      firstWritten();
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      await tx.execute(sql`insert into supply_block_closed values (32)`);
+    });
+    await written;
+    const read = api.query<{ n: number }>("select (select count(*) from token_supply) + (select count(*) from supply_block_closed) as n");
+    await batch;
+    expect((await read).rows).toEqual([{ n: 2 }]);
     await client.close();
   });
 });
