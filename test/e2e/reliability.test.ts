@@ -76,7 +76,6 @@ describe.each(backends)("reliability on %s", (backend) => {
     }
   }
 
-  /** Every index of the indexer's schema with its object id: a dropped and recreated index gets a new one. */
   /** Runs one query on the indexer's database while no indexer holds it; `$schema` stands for its schema. */
   async function queryStopped<T>(database: { pgliteDirectory?: string; databaseUrl?: string }, text: string): Promise<T[]> {
     if (database.pgliteDirectory) {
@@ -92,6 +91,7 @@ describe.each(backends)("reliability on %s", (backend) => {
     return rows;
   }
 
+  /** Every index of the indexer's schema with its object id: a dropped and recreated index gets a new one. */
   async function indexOids(database: { pgliteDirectory?: string; databaseUrl?: string }): Promise<Record<string, number>> {
     const rows = await queryStopped<{ name: string; oid: number }>(
       database,
