@@ -17,6 +17,7 @@ import {
   transferBlocksAroundQuery,
 } from "../../src/api/queries/blocks";
 import { feeWindows, feeWindowsQuery, feeWindowsValues } from "../../src/api/queries/fees";
+import { rollupRangeQuery } from "../../src/api/queries/rollup";
 import type { ExecDb, ReadDb } from "../../src/api/queries/statements";
 import { supplyAround, supplyAroundQuery } from "../../src/api/queries/supply";
 import {
@@ -366,6 +367,50 @@ describe.each(backends)("query plans at scale on %s", (backend) => {
       [26279, 2, "26279"],
       [26280, 3, "7"],
     ]);
+  });
+
+  it("reads the hour before a series' range, whose closing values it carries, as one backward walk without statistics, in the generic plan", async () => {
+    const query = rollupRangeQuery(
+      {
+        table: tokenHourly,
+        id: tokenHourly.id,
+        flows: { transferCount: { column: tokenHourly.transferCount, kind: "count" } },
+        closing: { totalSupply: { column: tokenHourly.totalSupply, kind: "amount" } },
+      },
+      "hour",
+    );
+    const { sql, params } = new PgDialect().sqlToQuery(query);
+    const first = 26280 - 30 * 24;
+    const values = fillPlaceholders(params, { firstBucket: first, lastBucket: 26280 });
+    // As Ponder leaves a PGlite database: nothing ever analyzed it (PGlite runs no autovacuum), so the
+    // planner knows neither how many hours there are nor how they spread.
+    await fixture.exec(`
+      create schema unanalyzed;
+      create table unanalyzed.token_hourly_closed (like public.token_hourly_closed including all);
+      create table unanalyzed.token_supply (like public.token_supply including all);
+      insert into unanalyzed.token_hourly_closed select * from public.token_hourly_closed;
+      insert into unanalyzed.token_supply select * from public.token_supply;
+      set search_path to unanalyzed;
+      create view token_hourly as ${new PgDialect().sqlToQuery(getViewConfig(tokenHourly).query!).sql};
+      prepare rollup_range as ${sql};
+      set plan_cache_mode = force_generic_plan;`);
+    try {
+      const rows = await fixture.query<{ timestamp: string | null; totalSupply: string }>(`execute rollup_range(${values.join(", ")})`);
+      expect(rows).toHaveLength(30 * 24 + 2);
+      // The opening row: the last closed hour before the range, its timestamp null.
+      expect(rows.filter((row) => row.timestamp === null).map((row) => row.totalSupply)).toEqual([String(first - 1)]);
+      // The plan a kept statement runs (PGlite's, PostgreSQL's named ones after five runs): made without
+      // the values. There `order by id desc limit 1` over the view's union sorted every earlier hour.
+      const plan = await explainSql(`execute rollup_range(${values.join(", ")})`, []);
+      const closed = plan.filter((n) => n["Relation Name"] === "token_hourly_closed");
+      expect(closed.length).toBeGreaterThan(0);
+      for (const scan of closed) {
+        expect(scan["Node Type"]).toMatch(/Index|Bitmap Heap Scan/);
+        expect([0, 1, 30 * 24]).toContain(scan["Actual Rows"]);
+      }
+    } finally {
+      await fixture.exec("deallocate rollup_range; reset plan_cache_mode; set search_path to public; drop schema unanalyzed cascade");
+    }
   });
 
   describe("fee summary windows", () => {
