@@ -63,7 +63,8 @@ export type NamedStatement<Row> = (values?: Record<string, unknown>) => Promise<
  * Raw SQL as a statement named after its text. PostgreSQL parses and plans an unnamed statement on
  * every request; a named one once per connection, and after five runs it may keep a generic plan.
  * For the series and summaries planning cost more than running: a 90-day supply series planned its
- * statements in 0.7 ms and ran them in 0.15 ms. PGlite ignores the name. With placeholders
+ * statements in 0.7 ms and ran them in 0.15 ms. PGlite has no use for the name: the API's reads are
+ * kept there by their text (patches/@electric-sql+pglite+0.2.13.patch). With placeholders
  * (`sql.placeholder`) in `query`, build it once and run it with their values: drizzle takes longer to
  * build a series' SQL than Postgres takes to answer it.
  */
