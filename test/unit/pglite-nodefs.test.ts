@@ -84,6 +84,7 @@ describe("PGlite on a directory (patches/@electric-sql+pglite+0.2.13.patch)", ()
     expect(descriptorsOn(path.join(otherDirectory, ".s.PGSQL.5432.out"))).toBe(0);
     rmSync(otherDirectory, { recursive: true, force: true });
   });
+
   it("still empties a file opened for writing with O_TRUNC, and keeps one opened without it", () => {
     const FS = (db as unknown as { Module: { FS: EmscriptenFs } }).Module.FS;
     const dataDirectory = "/tmp/pglite/base";
