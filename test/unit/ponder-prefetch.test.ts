@@ -79,3 +79,54 @@ describe("Ponder's cache prefetch (patches/ponder+0.16.10.patch)", () => {
     await client.close();
   });
 });
+
+describe("Ponder's cache eviction (patches/ponder+0.16.10.patch)", () => {
+  it("evicts the table that holds the bytes, not every table listed before it", async () => {
+    // The transfer rows are inserted and never read; the accounts are read by every event. Unpatched,
+    // every insert's uniqueness check counted as a disk read, so the never-read table was evicted last:
+    // the accounts, listed first, went first, and every later batch had to prefetch them.
+    const transfer = onchainTable("transfer", (t) => ({ id: t.text().primaryKey(), amount: t.bigint().notNull() }));
+    const client = new PGlite();
+    await client.exec("create table account (address text primary key, balance numeric(78, 0) not null)");
+    await client.exec("create table transfer (id text primary key, amount numeric(78, 0) not null)");
+    const qb = createQB(drizzle(client), { common, isAdmin: false });
+    let queries = 0;
+    const countingQb = {
+      $dialect: qb.$dialect,
+      $client: qb.$client,
+      wrap: (fn: (db: unknown) => unknown, context?: unknown) => {
+        queries++;
+        return qb.wrap(fn, context);
+      },
+    };
+    const cache = createIndexingCache({
+      common: { ...common, options: { indexingCacheMaxBytes: 100_000 } },
+      schemaBuild: { schema: { account, transfer } },
+      crashRecoveryCheckpoint: undefined,
+      eventCount: { "Token:Transfer": 1 },
+      chainId: undefined,
+    });
+    cache.qb = countingQb;
+
+    for (let n = 1; n <= 10; n++) {
+      cache.set({ table: account, key: { address: address(n) }, row: { address: address(n), balance: 1n }, isUpdate: false });
+    }
+    for (let n = 1; n <= 2000; n++) {
+      const id = `transfer-${n}`;
+      // What Ponder's insert does first: look the key up, a miss in a complete cache.
+      expect(await cache.get({ table: transfer, key: { id } })).toBeNull();
+      cache.set({ table: transfer, key: { id }, row: { id, amount: BigInt(n) }, isUpdate: false });
+    }
+    await cache.flush();
+    await cache.prefetch({ events: [] });
+
+    queries = 0;
+    expect(await cache.get({ table: account, key: { address: address(3) } })).toEqual({ address: address(3), balance: 1n });
+    expect(await cache.get({ table: account, key: { address: address(11) } })).toBeNull();
+    expect(queries).toBe(0);
+    // The transfers were evicted: a key not in memory is now looked up in the database.
+    expect(await cache.get({ table: transfer, key: { id: "transfer-2001" } })).toBeNull();
+    expect(queries).toBe(1);
+    await client.close();
+  });
+});
