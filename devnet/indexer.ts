@@ -10,8 +10,8 @@ import { ResponseSchemas } from "./response-schemas";
 
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
-function ponderBin(): string {
-  const pkgPath = path.join(projectRoot, "node_modules/ponder/package.json");
+function ponderBin(ponder: string): string {
+  const pkgPath = path.join(ponder, "package.json");
   const pkg = JSON.parse(readFileSync(pkgPath, "utf8"));
   const bin = typeof pkg.bin === "string" ? pkg.bin : pkg.bin.ponder;
   return path.join(path.dirname(pkgPath), bin);
@@ -19,16 +19,27 @@ function ponderBin(): string {
 
 /**
  * `npm start` and `npm run serve` bound V8's heap at package.json's `config.heapMb` and let its young
- * generation grow to `config.semiSpaceMb` per semi-space; an indexer started here runs with the same
- * options, and a NODE_OPTIONS of the caller's comes after them, so it can override.
+ * generation grow to `config.semiSpaceMb` per semi-space, and `npm start` sizes Ponder's backfill
+ * batches with `config.syncEventsQuerySize`; an indexer started here runs with the same options, a
+ * NODE_OPTIONS of the caller's comes after them, and a PONDER_SYNC_EVENTS_QUERY_SIZE of the caller's wins.
  */
-function heapOptions(root: string): string {
+function startOptions(root: string): Record<string, string> {
   const pkg = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8"));
   // An older checkout (bench --compare) may lack a setting: it then runs as that commit did.
-  const { heapMb, semiSpaceMb } = (pkg.config ?? {}) as { heapMb?: string; semiSpaceMb?: string };
-  return [heapMb && `--max-old-space-size=${heapMb}`, semiSpaceMb && `--max-semi-space-size=${semiSpaceMb}`, process.env.NODE_OPTIONS]
+  const { heapMb, semiSpaceMb, syncEventsQuerySize } = (pkg.config ?? {}) as {
+    heapMb?: string;
+    semiSpaceMb?: string;
+    syncEventsQuerySize?: string;
+  };
+  const nodeOptions = [
+    heapMb && `--max-old-space-size=${heapMb}`,
+    semiSpaceMb && `--max-semi-space-size=${semiSpaceMb}`,
+    process.env.NODE_OPTIONS,
+  ]
     .filter(Boolean)
     .join(" ");
+  const querySize = process.env.PONDER_SYNC_EVENTS_QUERY_SIZE ?? syncEventsQuerySize;
+  return { NODE_OPTIONS: nodeOptions, ...(querySize === undefined ? {} : { PONDER_SYNC_EVENTS_QUERY_SIZE: querySize }) };
 }
 
 /** A fresh database per indexer: Ponder's RPC cache is keyed by chain id, and every devnet reuses 8453/10740. */
@@ -84,6 +95,8 @@ export class Indexer {
       logLevel?: string;
       /** Another Ponder app (the bench's baselines), run as Ponder runs it by default. */
       root?: string;
+      /** Another copy of the ponder package to run (the bench's stock baselines); default this project's. */
+      ponder?: string;
       /** This project at another commit (`npm run bench -- --compare`), run with its own heap options. */
       checkout?: string;
       /** `serve`: the API alone over a database another process indexed (needs `databaseUrl`). */
@@ -113,7 +126,7 @@ export class Indexer {
       spawn(
         process.execPath,
         [
-          ponderBin(),
+          ponderBin(options.ponder ?? path.join(projectRoot, "node_modules/ponder")),
           ...(appRoot ? ["--root", appRoot] : []),
           options.command ?? "start",
           "--schema",
@@ -132,7 +145,7 @@ export class Indexer {
           env: {
             ...inherited,
             // The bench's Ponder apps (another root) run as Ponder runs them by default.
-            ...(options.root ? {} : { NODE_OPTIONS: heapOptions(options.checkout ?? projectRoot) }),
+            ...(options.root ? {} : startOptions(options.checkout ?? projectRoot)),
             PONDER_TELEMETRY_DISABLED: "true",
             RPC_POLLING_INTERVAL_MS: "100",
             ...env,

@@ -179,6 +179,9 @@ export function resolveConfig(env: Env = process.env): AppConfig {
   if (pollingIntervalMs < MIN_POLLING_INTERVAL_MS) {
     throw new ConfigError("RPC_POLLING_INTERVAL_MS", `must be at least ${MIN_POLLING_INTERVAL_MS}`, String(pollingIntervalMs));
   }
+  // Ponder reads this one itself (patches/ponder), before this config is loaded: a bad value is
+  // refused here, by name, rather than becoming a NaN batch size.
+  parsePositiveInt(env, "PONDER_SYNC_EVENTS_QUERY_SIZE", 12_000);
   const chains = {
     base: {
       id: CHAIN_IDS.base,

@@ -1,9 +1,10 @@
 /**
  * `npm run bench -- --events N`: figures, not pass/fail (docs/performance.md explains them).
  *   1. builds (or reloads) a chain of N OPG transfers over 90 days;
- *   2. backfills it with Ponder's reference-erc20 example (bench/reference-erc20, the yardstick), a
- *      Ponder app that only inserts the transfers (bench/insert-only, the floor) and opg-indexer in
- *      alternating rounds on PGlite, recording time and peak RSS;
+ *   2. backfills it with Ponder's reference-erc20 example (bench/reference-erc20, the yardstick) on this
+ *      project's patched Ponder and PGlite and on stock ones (scripts/bench/stock.ts), a Ponder app
+ *      that only inserts the transfers (bench/insert-only, the floor) and opg-indexer in alternating
+ *      rounds on PGlite, recording time and peak RSS;
  *   3. loads every summary, entity and series route at 50 connections, uncached and warm, on PGlite
  *      (`ponder start`) and on PostgreSQL (`ponder serve` over a database `ponder start` filled);
  *   4. prints the table and writes docs/performance.md.
@@ -39,7 +40,8 @@ import {
   type Side,
 } from "./bench/compare";
 import { type Figures, measure, type Route, statusWhile } from "./bench/load";
-import { FLOOR, machine, postgresSettings, report, YARDSTICK } from "./bench/report";
+import { FLOOR, machine, postgresSettings, report, STOCK_YARDSTICK, YARDSTICK } from "./bench/report";
+import { stockTree } from "./bench/stock";
 
 /** A bad option ends the run before anything starts, with a line naming it rather than a stack trace. */
 function usage(message: string): never {
@@ -234,13 +236,15 @@ async function fullRun(chain: BenchChain) {
   const statusProbes: Record<string, { max: number; samples: number }> = {};
   if (backends.includes("pglite")) {
     let ours: Indexer | undefined;
+    const stock = stockTree(log);
     for (let round = 1; round <= rounds; round++) {
-      for (const [label, app] of [
-        [YARDSTICK, "bench/reference-erc20"],
-        [FLOOR, "bench/insert-only"],
+      for (const [label, options] of [
+        [YARDSTICK, { root: path.join(projectRoot, "bench/reference-erc20") }],
+        [STOCK_YARDSTICK, { root: stock.app("reference-erc20"), ponder: stock.ponder }],
+        [FLOOR, { root: path.join(projectRoot, "bench/insert-only") }],
       ] as const) {
         log(`PGlite round ${round}/${rounds}: ${label}`);
-        const baseline = await backfill(chain, label, { root: path.join(projectRoot, app) });
+        const baseline = await backfill(chain, label, options);
         await baseline.indexer.stop();
         backfills.push({ label, seconds: baseline.seconds, rssMb: baseline.rssMb });
       }

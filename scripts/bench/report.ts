@@ -53,6 +53,8 @@ const failures = (f: Figures) =>
 
 /** The issue's yardstick: Ponder's own ERC-20 example on the same chain (bench/reference-erc20). */
 export const YARDSTICK = "Ponder reference-erc20, PGlite";
+/** The same app on Ponder, PGlite and Hono as npm ships them, without patches/ (scripts/bench/stock.ts). */
+export const STOCK_YARDSTICK = "Ponder reference-erc20 on stock Ponder, PGlite";
 /** The floor: a Ponder app that inserts each transfer and nothing else (bench/insert-only). */
 export const FLOOR = "Ponder insert-only, PGlite";
 
@@ -74,15 +76,19 @@ export function report(input: {
     const known = best.get(run.label);
     best.set(run.label, { seconds: Math.min(known?.seconds ?? Infinity, run.seconds), rssMb: Math.max(known?.rssMb ?? 0, run.rssMb) });
   }
+  const ratio = (label: string, baseline: number | undefined, seconds: number) =>
+    baseline && label.endsWith("PGlite") ? `${(seconds / baseline).toFixed(2)}×` : "";
   const yardstick = best.get(YARDSTICK)?.seconds;
+  const stockYardstick = best.get(STOCK_YARDSTICK)?.seconds;
   const backfillTable = table(
-    ["backfill", "runs", "best time", "events/s", "vs reference-erc20", "peak RSS"],
+    ["backfill", "runs", "best time", "events/s", "vs reference-erc20", "vs reference-erc20 on stock Ponder", "peak RSS"],
     [...best.entries()].map(([label, run]) => [
       label,
       String(input.backfills.filter((b) => b.label === label).length),
       `${run.seconds.toFixed(1)} s`,
       String(Math.round(input.events / run.seconds)),
-      yardstick && label.endsWith("PGlite") ? `${(run.seconds / yardstick).toFixed(2)}×` : "",
+      ratio(label, yardstick, run.seconds),
+      ratio(label, stockYardstick, run.seconds),
       `${run.rssMb} MB`,
     ]),
   );

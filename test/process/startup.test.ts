@@ -33,6 +33,8 @@ describe("start-up configuration errors", () => {
     ["OPG_TOKEN_START_BLOCK", "-1"],
     ["STAKING_CHAIN", "mainnet"],
     ["PONDER_RPC_URL_8453", "nonsense"],
+    // Read by Ponder itself (patched) before the config: the config still refuses it by name.
+    ["PONDER_SYNC_EVENTS_QUERY_SIZE", "many"],
   ])("stops when %s=%s", (variable, value) => {
     const { status, output } = startWith({ [variable]: value });
     expect(status).not.toBe(0);

@@ -41,6 +41,13 @@ describe("resolveConfig", () => {
     expect(resolveConfig({ RPC_POLLING_INTERVAL_MS: "100" }).chains.base.pollingIntervalMs).toBe(100);
   });
 
+  it("refuses a backfill batch size Ponder would read as no number or zero", () => {
+    for (const value of ["many", "0", "-5", "1.5"]) {
+      expect(failure({ PONDER_SYNC_EVENTS_QUERY_SIZE: value }).variable).toBe("PONDER_SYNC_EVENTS_QUERY_SIZE");
+    }
+    expect(() => resolveConfig({ PONDER_SYNC_EVENTS_QUERY_SIZE: "18000" })).not.toThrow();
+  });
+
   it("names the variable that holds a bad address", () => {
     const error = failure({ OPG_TOKEN_ADDRESS: "0x123" });
     expect(error.variable).toBe("OPG_TOKEN_ADDRESS");

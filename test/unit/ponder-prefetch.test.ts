@@ -130,3 +130,55 @@ describe("Ponder's cache eviction (patches/ponder+0.16.10.patch)", () => {
     await client.close();
   });
 });
+
+describe("Ponder's prefetch of keys made of the event's id (patches/ponder+0.16.10.patch)", () => {
+  it("knows a row keyed by an event not yet run is absent, without a query", async () => {
+    // An event table's rows are keyed by the event's id. Once that table is evicted, every batch
+    // prefetched each new event's id (20 s of a 1M-transfer backfill), although no such row can exist
+    // before its event runs. A key that is not the event's id is still looked up.
+    const transfer = onchainTable("transfer", (t) => ({ id: t.text().primaryKey(), amount: t.bigint().notNull() }));
+    const client = new PGlite();
+    await client.exec("create table account (address text primary key, balance numeric(78, 0) not null)");
+    await client.exec("create table transfer (id text primary key, amount numeric(78, 0) not null)");
+    await client.exec(`insert into account select '0x' || lpad(to_hex(n), 40, '0'), n from generate_series(1, 100) as n`);
+    const qb = createQB(drizzle(client), { common, isAdmin: false });
+    const queries: string[] = [];
+    const recordingQb = {
+      $dialect: qb.$dialect,
+      $client: qb.$client,
+      wrap: (fn: (db: unknown) => { toSQL(): { sql: string } }, context?: unknown) =>
+        qb.wrap((db: unknown) => {
+          const query = fn(db);
+          queries.push(query.toSQL().sql);
+          return query;
+        }, context),
+    };
+    const eventCount = { "Token:Transfer": 1 };
+    const cache = createIndexingCache({
+      common,
+      schemaBuild: { schema: { account, transfer } },
+      crashRecoveryCheckpoint: "0",
+      eventCount,
+      chainId: undefined,
+    });
+    cache.qb = recordingQb;
+
+    // One sampled event teaches the cache both keys: the transfer's is the event's id, the account's its `from`.
+    cache.event = transferFrom(1);
+    expect(await cache.get({ table: transfer, key: { id: "event-1" } })).toBeNull();
+    expect(await cache.get({ table: account, key: { address: address(1) } })).toEqual({ address: address(1), balance: 1n });
+
+    queries.length = 0;
+    await cache.prefetch({ events: Array.from({ length: 200 }, (_, i) => transferFrom(i + 2)) });
+    expect(queries).toHaveLength(1);
+    expect(queries[0]).toMatch(/from "account"/);
+
+    eventCount["Token:Transfer"] = 2;
+    cache.event = transferFrom(2);
+    expect(await cache.get({ table: transfer, key: { id: "event-150" } })).toBeNull();
+    expect(await cache.get({ table: account, key: { address: address(150) } })).toBeNull();
+    expect(await cache.get({ table: account, key: { address: address(99) } })).toEqual({ address: address(99), balance: 99n });
+    expect(queries).toHaveLength(1);
+    await client.close();
+  });
+});
