@@ -19,27 +19,16 @@ function ponderBin(ponder: string): string {
 
 /**
  * `npm start` and `npm run serve` bound V8's heap at package.json's `config.heapMb` and let its young
- * generation grow to `config.semiSpaceMb` per semi-space, and `npm start` sizes Ponder's backfill
- * batches with `config.syncEventsQuerySize`; an indexer started here runs with the same options, a
- * NODE_OPTIONS of the caller's comes after them, and a PONDER_SYNC_EVENTS_QUERY_SIZE of the caller's wins.
+ * generation grow to `config.semiSpaceMb` per semi-space; an indexer started here runs with the same
+ * options, and a NODE_OPTIONS of the caller's comes after them, so it can override.
  */
-function startOptions(root: string): Record<string, string> {
+function heapOptions(root: string): string {
   const pkg = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8"));
   // An older checkout (bench --compare) may lack a setting: it then runs as that commit did.
-  const { heapMb, semiSpaceMb, syncEventsQuerySize } = (pkg.config ?? {}) as {
-    heapMb?: string;
-    semiSpaceMb?: string;
-    syncEventsQuerySize?: string;
-  };
-  const nodeOptions = [
-    heapMb && `--max-old-space-size=${heapMb}`,
-    semiSpaceMb && `--max-semi-space-size=${semiSpaceMb}`,
-    process.env.NODE_OPTIONS,
-  ]
+  const { heapMb, semiSpaceMb } = (pkg.config ?? {}) as { heapMb?: string; semiSpaceMb?: string };
+  return [heapMb && `--max-old-space-size=${heapMb}`, semiSpaceMb && `--max-semi-space-size=${semiSpaceMb}`, process.env.NODE_OPTIONS]
     .filter(Boolean)
     .join(" ");
-  const querySize = process.env.PONDER_SYNC_EVENTS_QUERY_SIZE ?? syncEventsQuerySize;
-  return { NODE_OPTIONS: nodeOptions, ...(querySize === undefined ? {} : { PONDER_SYNC_EVENTS_QUERY_SIZE: querySize }) };
 }
 
 /** A fresh database per indexer: Ponder's RPC cache is keyed by chain id, and every devnet reuses 8453/10740. */
@@ -145,7 +134,7 @@ export class Indexer {
           env: {
             ...inherited,
             // The bench's Ponder apps (another root) run as Ponder runs them by default.
-            ...(options.root ? {} : startOptions(options.checkout ?? projectRoot)),
+            ...(options.root ? {} : { NODE_OPTIONS: heapOptions(options.checkout ?? projectRoot) }),
             PONDER_TELEMETRY_DISABLED: "true",
             RPC_POLLING_INTERVAL_MS: "100",
             ...env,
