@@ -31,23 +31,28 @@ const transferFrom = (n: number) => ({
   event: { id: `event-${n}`, args: { from: address(n), value: 1n } },
 });
 
+/** Ponder's query builder over `client`, recording the SQL text of every statement the cache sends. */
+function recordingQueryBuilder(client: PGlite, queries: string[]) {
+  const qb = createQB(drizzle(client), { common, isAdmin: false });
+  return {
+    $dialect: qb.$dialect,
+    $client: qb.$client,
+    wrap: (fn: (db: unknown) => { toSQL(): { sql: string } }, context?: unknown) =>
+      qb.wrap((db: unknown) => {
+        const query = fn(db);
+        queries.push(query.toSQL().sql);
+        return query;
+      }, context),
+  };
+}
+
 describe("Ponder's cache prefetch (patches/ponder+0.16.10.patch)", () => {
   it("loads the predicted rows of a single-column key with one IN list, not an OR of equalities", async () => {
     const client = new PGlite();
     await client.exec("create table account (address text primary key, balance numeric(78, 0) not null)");
     await client.exec(`insert into account select '0x' || lpad(to_hex(n), 40, '0'), n * 10 from generate_series(1, 3000, 2) as n`);
-    const qb = createQB(drizzle(client), { common, isAdmin: false });
     const queries: string[] = [];
-    const recordingQb = {
-      $dialect: qb.$dialect,
-      $client: qb.$client,
-      wrap: (fn: (db: unknown) => { toSQL(): { sql: string } }, context?: unknown) =>
-        qb.wrap((db: unknown) => {
-          const query = fn(db);
-          queries.push(query.toSQL().sql);
-          return query;
-        }, context),
-    };
+    const recordingQb = recordingQueryBuilder(client, queries);
     // A crash-recovery checkpoint makes the cache start incomplete, so rows come from prefetches.
     const eventCount = { "Token:Transfer": 1 };
     const cache = createIndexingCache({
@@ -141,18 +146,8 @@ describe("Ponder's prefetch of keys made of the event's id (patches/ponder+0.16.
     await client.exec("create table account (address text primary key, balance numeric(78, 0) not null)");
     await client.exec("create table transfer (id text primary key, amount numeric(78, 0) not null)");
     await client.exec(`insert into account select '0x' || lpad(to_hex(n), 40, '0'), n from generate_series(1, 100) as n`);
-    const qb = createQB(drizzle(client), { common, isAdmin: false });
     const queries: string[] = [];
-    const recordingQb = {
-      $dialect: qb.$dialect,
-      $client: qb.$client,
-      wrap: (fn: (db: unknown) => { toSQL(): { sql: string } }, context?: unknown) =>
-        qb.wrap((db: unknown) => {
-          const query = fn(db);
-          queries.push(query.toSQL().sql);
-          return query;
-        }, context),
-    };
+    const recordingQb = recordingQueryBuilder(client, queries);
     const eventCount = { "Token:Transfer": 1 };
     const cache = createIndexingCache({
       common,
