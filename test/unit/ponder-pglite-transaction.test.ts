@@ -104,4 +104,44 @@ describe("Ponder's transaction() on PGlite (patches/ponder+0.16.10.patch)", () =
     expect((await read).rows).toEqual([{ n: 2 }]);
     await client.close();
   });
+
+  it("lets other transactions run while the sync waits between its writes, and commits those writes together", async () => {
+    const client = new PGlite();
+    const sync = createQB(drizzle(client), { common, isAdmin: false }) as any;
+    const indexing = createQB(drizzle(client), { common, isAdmin: false }) as any;
+    await client.exec("create table logs (n int primary key); create table blocks (n int primary key); create table transfer (n int)");
+    const insert = (table: string, n: number) => (db: any) => db.execute(sql`insert into ${sql.identifier(table)} values (${n})`);
+    let rpcAnswered!: () => void;
+    const rpc = new Promise<void>((resolve) => (rpcAnswered = resolve));
+    // A block range: its logs' request, their insert, then the blocks' request (pending here), then theirs.
+    const range = sync.transactionOfWrites(async (tx: any) => {
+      await tx.wrap({ label: "insert_logs" }, insert("logs", 1));
+      await rpc;
+      await tx.wrap({ label: "insert_blocks" }, insert("blocks", 1));
+      return "closest block";
+    });
+    // Indexing takes the session while the request is pending, and sees none of the range half written.
+    const batch = await indexing.transaction(async (tx: any) => {
+      await tx.execute(sql`insert into transfer values (1)`);
+      return (await tx.execute(sql`select (select count(*) from logs) + (select count(*) from blocks) as n`)).rows;
+    });
+    expect(batch).toEqual([{ n: 0 }]);
+    rpcAnswered();
+    expect(await range).toBe("closest block");
+    expect((await client.query("select (select count(*) from logs) + (select count(*) from blocks) as n")).rows).toEqual([{ n: 2 }]);
+
+    // A write that fails undoes the range's other writes, as a transaction held throughout did.
+    await expect(
+      sync.transactionOfWrites(async (tx: any) => {
+        await tx.wrap({ label: "insert_logs" }, insert("logs", 2));
+        await tx.wrap({ label: "insert_blocks" }, (db: any) => db.execute(sql`insert into blocks values (1 / 0)`));
+      }),
+    ).rejects.toThrow("division by zero");
+    expect((await client.query("select count(*)::int as n from logs")).rows).toEqual([{ n: 1 }]);
+    // A read cannot be deferred: it is refused by name, not answered with nothing.
+    await expect(
+      sync.transactionOfWrites((tx: any) => tx.wrap({ label: "select_logs" }, (db: any) => db.execute(sql`select 1`))),
+    ).rejects.toThrow("'select_logs' is not a write");
+    await client.close();
+  });
 });
