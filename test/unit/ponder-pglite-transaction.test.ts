@@ -138,6 +138,17 @@ describe("Ponder's transaction() on PGlite (patches/ponder+0.16.10.patch)", () =
       }),
     ).rejects.toThrow("division by zero");
     expect((await client.query("select count(*)::int as n from logs")).rows).toEqual([{ n: 1 }]);
+    // A request that fails (here: once) retries the whole range, as a transaction held throughout did;
+    // the failed attempt's recorded writes are dropped, not committed.
+    let attempts = 0;
+    const retried = await sync.transactionOfWrites(async (tx: any) => {
+      await tx.wrap({ label: "insert_logs" }, insert("logs", 3));
+      attempts += 1;
+      if (attempts === 1) throw new Error("RPC request failed");
+      return attempts;
+    });
+    expect(retried).toBe(2);
+    expect((await client.query("select count(*)::int as n from logs where n = 3")).rows).toEqual([{ n: 1 }]);
     // A read cannot be deferred: it is refused by name, not answered with nothing.
     await expect(
       sync.transactionOfWrites((tx: any) => tx.wrap({ label: "select_logs" }, (db: any) => db.execute(sql`select 1`))),
