@@ -20,6 +20,17 @@ export type StockTree = { ponder: string; app: (name: string) => string };
  * `patch-package --reverse`, and links to every other package; the baseline apps are copied beside it,
  * in the same layout, so that their `ponder` resolves to the stock copy. Built once per set of patches and lockfile.
  */
+/**
+ * A tree is named after the patches and lockfile it was built for, so one built for earlier patches is
+ * never used again: each held ~45 MB of copied packages until it was removed by hand.
+ */
+export function removeStaleStockTrees(benchDirectory: string, current: string): string[] {
+  if (!existsSync(benchDirectory)) return [];
+  const stale = readdirSync(benchDirectory).filter((entry) => /^stock-[0-9a-f]{10}$/.test(entry) && entry !== current);
+  for (const entry of stale) rmSync(path.join(benchDirectory, entry), { recursive: true, force: true });
+  return stale;
+}
+
 export function stockTree(log: (message: string) => void): StockTree {
   const hash = createHash("sha256").update(readFileSync(path.join(projectRoot, "package-lock.json")));
   const patches = path.join(projectRoot, "patches");
@@ -30,6 +41,7 @@ export function stockTree(log: (message: string) => void): StockTree {
   if (existsSync(done)) return tree;
 
   log(`building stock Ponder, PGlite and Hono in ${path.relative(projectRoot, directory)}`);
+  removeStaleStockTrees(path.dirname(directory), path.basename(directory));
   rmSync(directory, { recursive: true, force: true });
   const modules = path.join(projectRoot, "node_modules");
   const place = (name: string) => {
