@@ -13,14 +13,6 @@ const COPIED = new Set(["ponder", "@electric-sql/pglite", "hono", "drizzle-orm"]
 export type StockTree = { ponder: string; app: (name: string) => string };
 
 /**
- * The bench's baselines as a user installs them: Ponder, PGlite and Hono without this project's
- * patches. Every app on the patched `node_modules` gains from the patches, the baselines included, so
- * the bench also times reference-erc20 on the packages npm ships: the bare Ponder app issue 11 asks
- * about. A directory under `.bench/` holds copies of the patched packages, reversed with
- * `patch-package --reverse`, and links to every other package; the baseline apps are copied beside it,
- * in the same layout, so that their `ponder` resolves to the stock copy. Built once per set of patches and lockfile.
- */
-/**
  * A tree is named after the patches and lockfile it was built for, so one built for earlier patches is
  * never used again: each held ~45 MB of copied packages until it was removed by hand.
  */
@@ -31,6 +23,14 @@ export function removeStaleStockTrees(benchDirectory: string, current: string): 
   return stale;
 }
 
+/**
+ * The bench's baselines as a user installs them: Ponder, PGlite and Hono without this project's
+ * patches. Every app on the patched `node_modules` gains from the patches, the baselines included, so
+ * the bench also times reference-erc20 on the packages npm ships: the bare Ponder app issue 11 asks
+ * about. A directory under `.bench/` holds copies of the patched packages, reversed with
+ * `patch-package --reverse`, and links to every other package; the baseline apps are copied beside it,
+ * in the same layout, so that their `ponder` resolves to the stock copy. Built once per set of patches and lockfile.
+ */
 export function stockTree(log: (message: string) => void): StockTree {
   const hash = createHash("sha256").update(readFileSync(path.join(projectRoot, "package-lock.json")));
   const patches = path.join(projectRoot, "patches");
