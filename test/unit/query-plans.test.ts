@@ -1,5 +1,5 @@
 import { PGlite } from "@electric-sql/pglite";
-import { fillPlaceholders } from "drizzle-orm";
+import { fillPlaceholders, Placeholder } from "drizzle-orm";
 import { drizzle as drizzlePostgres } from "drizzle-orm/node-postgres";
 import { getTableConfig, getViewConfig, PgDialect, type PgTable } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
@@ -18,16 +18,18 @@ import {
 } from "../../src/api/queries/blocks";
 import { feeWindows, feeWindowsQuery, feeWindowsValues } from "../../src/api/queries/fees";
 import { rollupRangeQuery } from "../../src/api/queries/rollup";
-import type { ExecDb, ReadDb } from "../../src/api/queries/statements";
+import { bound, type ExecDb, type ReadDb } from "../../src/api/queries/statements";
 import { supplyAround, supplyAroundQuery } from "../../src/api/queries/supply";
 import {
   accountHistory,
   accountHistoryQuery,
+  accountPageQuery,
   balanceAt,
   balancesAtBlocks,
   balancesAtBlocksQuery,
   latestTransfersQuery,
   topHoldersQuery,
+  transfersOnSide,
 } from "../../src/api/queries/token";
 
 /** The table and its declared indexes, as Ponder creates them once the backfill is done. */
@@ -243,6 +245,62 @@ describe.each(backends)("query plans at scale on %s", (backend) => {
     }
   });
 
+  /**
+   * How many of `runs` executions of a statement prepared from `query` ran a kept generic plan, and how
+   * many were planned for their values, as PostgreSQL decides under the default `plan_cache_mode`:
+   * five custom plans, then the generic one unless it looks dearer than theirs.
+   */
+  async function planChoices(query: { sql: string; params: unknown[] }, runs: Record<string, unknown>[]) {
+    await fixture.exec(`prepare plan_choice as ${query.sql}`);
+    try {
+      for (const values of runs) {
+        const literals = query.params.map((param) => {
+          const value = param instanceof Placeholder ? values[param.name] : param;
+          return `'${String(value).replaceAll("'", "''")}'`;
+        });
+        await fixture.query(`execute plan_choice(${literals.join(", ")})`);
+      }
+      const [row] = await fixture.query<{ generic: number; custom: number }>(
+        "select generic_plans::int as generic, custom_plans::int as custom from pg_prepared_statements where name = 'plan_choice'",
+      );
+      return row;
+    } finally {
+      await fixture.exec("deallocate plan_choice");
+    }
+  }
+
+  it("keeps one plan for the account page and the supply at a time, instead of planning each request", async () => {
+    const accounts = [HOT, ...Array.from({ length: 7 }, (_, i) => `0x${(100 + i * 37).toString(16).padStart(40, "0")}`)];
+    const pages = accounts.map((address, i) => ({ address, upTo: String(150_000 - i * 1_000) }));
+    // As Ponder leaves its tables (PGlite never analyzes them): the planner guesses 200 distinct
+    // senders, so a kept plan expects each account to have a few thousand transfers.
+    await fixture.exec(`
+      create schema unanalyzed_transfers;
+      create table unanalyzed_transfers.transfer (like public.transfer including all);
+      insert into unanalyzed_transfers.transfer select * from public.transfer;
+      set search_path to unanalyzed_transfers;`);
+    try {
+      // Limits written into the text: the kept plan costs what a planned one does, so it is kept.
+      expect(await planChoices(accountPageQuery(fixture.db, 25).toSQL(), pages)).toEqual({ custom: 5, generic: 3 });
+      expect(await planChoices(latestTransfersQuery(fixture.db, bound.address, bound.upTo).toSQL(), pages)).toEqual({ custom: 5, generic: 3 });
+      // The same two walks with the limit as a parameter, as the statements were: a parameter limit is
+      // costed at a tenth of the rows under it, so the kept plan looked dearer and every run was planned.
+      const parameterLimit = transfersOnSide(fixture.db, "from", bound.address, bound.limit, bound.upTo)
+        .unionAll(transfersOnSide(fixture.db, "to", bound.address, bound.limit, bound.upTo))
+        .toSQL();
+      expect(await planChoices(parameterLimit, pages.map((page) => ({ ...page, limit: 1 })))).toEqual({ custom: 8, generic: 0 });
+    } finally {
+      await fixture.exec("set search_path to public; drop schema unanalyzed_transfers cascade");
+    }
+
+    const quiet = `0x${(1234).toString(16).padStart(40, "0")}` as const;
+    const times = Array.from({ length: 8 }, (_, i) => ({ at: 150 * 3600 + i * 7919 }));
+    expect(await planChoices(new PgDialect().sqlToQuery(supplyAroundQuery(bound.at, [HOT, quiet])), times)).toEqual({
+      custom: 5,
+      generic: 3,
+    });
+  });
+
   it("reads a quiet account's balance at 720 blocks from its balance at the first and its few transfers since, with no probe per block", async () => {
     const quiet = `0x${(1234).toString(16).padStart(40, "0")}` as const;
     const blocks = Array.from({ length: 720 }, (_, i) => 5 + Math.floor(i * 2.7));
@@ -304,7 +362,7 @@ describe.each(backends)("query plans at scale on %s", (backend) => {
     // The block before 1,500 h + 30 min is 1,500, closed with the totals n = 150; the one after, 1,510.
     const at = 150 * 3600 + 1800;
     const quiet = `0x${(1234).toString(16).padStart(40, "0")}` as const;
-    const { sql, params } = new PgDialect().sqlToQuery(supplyAroundQuery(at, `{${HOT},${quiet}}`));
+    const { sql, params } = new PgDialect().sqlToQuery(supplyAroundQuery(at, [HOT, quiet]));
     const plan = await explainSql(sql, params);
     expectTwoOneRowWalks(plan, "supply_block_closed");
     expect(plan.map((n) => n["Node Type"])).not.toContain("Sort");

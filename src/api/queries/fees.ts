@@ -1,9 +1,9 @@
 import type { SQL } from "drizzle-orm";
-import { sql } from "ponder";
+import { and, eq, gte, lte, sql } from "ponder";
 import { type HourRange, splitIntoDays } from "../../../lib/fees";
 import { SECONDS_PER_HOUR } from "../../../lib/time";
-import { feeHourly, feePayerHour, feePayerPeriod, feePayment } from "../../../schema/fees";
-import { type ExecDb, type NamedStatement, namedStatement, preparedOnce } from "./statements";
+import { feeHourly, feePayerHour, feePayerPeriod, feePayment, feePeriod } from "../../../schema/fees";
+import { type ExecDb, type NamedStatement, namedStatement, preparedOnce, type ReadDb } from "./statements";
 
 /** A window of the fee summary: its hours read from the buckets, and with `open` the hour it ends in, counted up to a block. */
 export type FeeWindowRead = { closed: HourRange; open: { hour: number; block: number } | null };
@@ -143,4 +143,24 @@ export async function feeWindows(
       hourLastBlock: openRow.hour_last_block === null ? null : Number(openRow.hour_last_block),
     },
   };
+}
+
+const uniquePayersStatement = preparedOnce((db: ReadDb) =>
+  db
+    .select({ start: feePeriod.start, uniquePayers: feePeriod.uniquePayers })
+    .from(feePeriod)
+    .where(
+      and(
+        eq(feePeriod.interval, sql.placeholder("interval")),
+        gte(feePeriod.start, sql.placeholder("from")),
+        lte(feePeriod.start, sql.placeholder("to")),
+      ),
+    )
+    .prepare("opg_fee_period_payers"),
+);
+
+/** Distinct payers per day, week or month from the period starting at `fromStart` to `to`, counted at write time: one row per period. */
+export async function uniquePayersByPeriod(db: ReadDb, interval: "day" | "week" | "month", fromStart: number, to: number) {
+  const rows = await uniquePayersStatement(db).execute({ interval, from: String(fromStart), to: String(to) });
+  return new Map(rows.map((row) => [Number(row.start), row.uniquePayers]));
 }

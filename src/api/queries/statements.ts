@@ -39,6 +39,24 @@ export function preparedOnce<T, Db extends object = ReadDb>(build: (db: Db) => T
   };
 }
 
+/** Like `preparedOnce`, with one statement per key: a value written into the statement's text. */
+export function preparedPerKey<Key, T, Db extends object = ReadDb>(build: (db: Db, key: Key) => T): (db: Db, key: Key) => T {
+  const built = new WeakMap<Db, Map<Key, T>>();
+  return (db, key) => {
+    let byKey = built.get(db);
+    if (byKey === undefined) {
+      byKey = new Map();
+      built.set(db, byKey);
+    }
+    let statement = byKey.get(key);
+    if (statement === undefined) {
+      statement = build(db, key);
+      byKey.set(key, statement);
+    }
+    return statement;
+  };
+}
+
 /**
  * Past this many distinct statement texts, statements run unnamed: each name is a prepared statement
  * kept by every pooled connection, and the API's texts are a fixed set (values travel as parameters),

@@ -1,7 +1,7 @@
 import type { Placeholder } from "drizzle-orm";
 import { and, asc, desc, eq, gt, lte, sql } from "ponder";
 import { account, transfer } from "../../../schema/token";
-import { type Bound, bound, type ExecDb, namedStatement, preparedOnce, type ReadDb } from "./statements";
+import { type Bound, bound, type ExecDb, namedStatement, preparedOnce, preparedPerKey, type ReadDb } from "./statements";
 
 type Transfer = typeof transfer.$inferSelect;
 /** What an account's balance is read from: one of its transfers. */
@@ -37,9 +37,29 @@ function newest<Row extends LatestTransfer>(rows: Row[], limit: number): Row[] {
   return [...new Map(rows.map((row) => [row.id, row])).values()].sort(newestFirst).slice(0, limit);
 }
 
+/**
+ * A limit written into the statement's text rather than sent as a value. PostgreSQL estimates a
+ * parameter `LIMIT` at a tenth of the rows below it, so the plan it could keep for a named statement
+ * (made without the values) looked dearer than one made for each request's values, and it planned
+ * the account page again on every request: 0.24 ms of planning for 0.05 ms of index walks.
+ */
+const inlineLimit = (limit: number) => sql.raw(String(limit)) as unknown as number;
+
 /** One side's first transfer: a forward walk of the same index. */
 const firstOnSide = (db: ReadDb, side: "from" | "to", address: Bound<`0x${string}`>) =>
-  db.select().from(transfer).where(eq(transfer[side], address)).orderBy(asc(transfer.blockNumber), asc(transfer.logIndex)).limit(1);
+  db
+    .select()
+    .from(transfer)
+    .where(eq(transfer[side], address))
+    .orderBy(asc(transfer.blockNumber), asc(transfer.logIndex))
+    .limit(inlineLimit(1));
+
+/**
+ * The page sizes an account page reads, written into its statements (see `inlineLimit`): a request
+ * reads the smallest that holds its `limit` and keeps that many, so a connection keeps at most six plans.
+ */
+export const ACCOUNT_PAGE_LIMITS = [10, 25, 50, 100, 250, 500] as const;
+export const accountPageLimit = (limit: number) => ACCOUNT_PAGE_LIMITS.find((size) => size >= limit) ?? limit;
 
 /**
  * An account page in one statement, four index walks: its first transfer on each side and its newest
@@ -47,7 +67,7 @@ const firstOnSide = (db: ReadDb, side: "from" | "to", address: Bound<`0x${string
  * sort every transfer of the account). `latest` is the newest of those, the one its balance is read from.
  */
 export async function accountHistory(db: ReadDb, address: `0x${string}`, limit: number, upToBlock: number) {
-  const rows = await accountHistoryStatement(db).execute({ address, limit, upTo: String(upToBlock) });
+  const rows = await accountHistoryStatement(db, accountPageLimit(limit)).execute({ address, upTo: String(upToBlock) });
   const all = newest(rows, rows.length);
   // The first walks are not bounded by the block: an account whose first transfer came later has none by then.
   const recent = all.filter((row) => row.blockNumber <= BigInt(upToBlock)).slice(0, limit);
@@ -59,13 +79,15 @@ export const accountHistoryQuery = (db: ReadDb, address: Bound<`0x${string}`>, l
     .unionAll(firstOnSide(db, "to", address))
     .unionAll(transfersOnSide(db, "from", address, limit, upToBlock))
     .unionAll(transfersOnSide(db, "to", address, limit, upToBlock));
-const accountHistoryStatement = preparedOnce((db) =>
-  accountHistoryQuery(db, bound.address, bound.limit, bound.upTo).prepare("opg_account_history"),
+/** The account page's statement for one of `ACCOUNT_PAGE_LIMITS`, its values (`address`, `upTo`) as placeholders. */
+export const accountPageQuery = (db: ReadDb, pageLimit: number) => accountHistoryQuery(db, bound.address, inlineLimit(pageLimit), bound.upTo);
+const accountHistoryStatement = preparedPerKey((db: ReadDb, pageLimit: number) =>
+  accountPageQuery(db, pageLimit).prepare(`opg_account_history_${pageLimit}`),
 );
 
 /** An account's latest transfer on each side up to a block: two one-row index walks in one statement. */
 export const latestTransfersQuery = (db: ReadDb, address: Bound<`0x${string}`>, upToBlock: Bound<bigint>) =>
-  transfersOnSide(db, "from", address, 1, upToBlock).unionAll(transfersOnSide(db, "to", address, 1, upToBlock));
+  transfersOnSide(db, "from", address, inlineLimit(1), upToBlock).unionAll(transfersOnSide(db, "to", address, inlineLimit(1), upToBlock));
 const latestTransfersStatement = preparedOnce((db) => latestTransfersQuery(db, bound.address, bound.upTo).prepare("opg_latest_transfers"));
 
 /**

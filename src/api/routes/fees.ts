@@ -1,7 +1,7 @@
 import { db } from "ponder:api";
-import { feeHourly, feePayee, feePayer, feePayerHour, feePeriod } from "ponder:schema";
+import { feeHourly, feePayee, feePayer, feePayerHour } from "ponder:schema";
 import { Hono } from "hono";
-import { and, desc, eq, gte, inArray, lte, sql } from "ponder";
+import { desc, inArray, sql } from "ponder";
 import { z } from "zod";
 import { x402ProxyAbi } from "../../../abis/x402Proxy";
 import { appConfig } from "../../../lib/env";
@@ -20,7 +20,7 @@ import {
 import { finalShaper } from "../../../lib/list-body";
 import type { SeriesRow } from "../../../lib/series";
 import { OPG_DECIMALS } from "../../../lib/supply";
-import { hourOf, type Interval, periodStart, SECONDS_PER_HOUR } from "../../../lib/time";
+import { hourOf, periodStart, SECONDS_PER_HOUR } from "../../../lib/time";
 import { asOfParams, type BlockRef, chainClient, firstBlockFrom, resolveAsOf } from "../asof";
 import {
   type ApiContext,
@@ -39,7 +39,7 @@ import {
   timeParam,
 } from "../http";
 import { endpoint } from "../openapi";
-import { feeWindows, type OpenHourRead } from "../queries/fees";
+import { feeWindows, type OpenHourRead, uniquePayersByPeriod } from "../queries/fees";
 import { bound, executeNamed, preparedOnce } from "../queries/statements";
 import { defineRollup } from "../rollup";
 import { feeSummaryResponse, feeTrendsResponse, payeesResponse, topPayersResponse } from "../schemas/fees";
@@ -204,17 +204,6 @@ fees.get("/fees/summary", async (c: ApiContext) => {
   });
 });
 
-/** Distinct payers per day, week or month, counted at write time: one row per bucket. */
-async function uniquePayersByPeriod(interval: Exclude<Interval, "hour">, from: number, to: number) {
-  const rows = await db
-    .select({ start: feePeriod.start, uniquePayers: feePeriod.uniquePayers })
-    .from(feePeriod)
-    .where(
-      and(eq(feePeriod.interval, interval), gte(feePeriod.start, BigInt(periodStart(from, interval))), lte(feePeriod.start, BigInt(to))),
-    );
-  return new Map(rows.map((row) => [Number(row.start), row.uniquePayers]));
-}
-
 /** The chain fee rows come from: the x402 proxies'. */
 const feeChains = appConfig.x402 ? [appConfig.x402.chain] : [];
 
@@ -256,7 +245,7 @@ fees.get("/fees/trends", async (c: ApiContext) => {
       startAtFirstData: query.from === undefined,
       settledUntil: settledTime(c.var.asOf, feeChains),
     }),
-    query.interval === "hour" ? null : uniquePayersByPeriod(query.interval, from, to),
+    query.interval === "hour" ? null : uniquePayersByPeriod(db, query.interval, periodStart(from, query.interval), to),
   ]);
   const data = shapeFees(buckets, (bucket) => ({
     timestamp: bucket.timestamp,
