@@ -114,7 +114,8 @@ export function report(input: {
         route.kind,
         `${uncached.p50} ms`,
         `${uncached.p99} ms`,
-        `${limit} ms ${uncached.p99 <= limit ? "✓" : "✗"}`,
+        // The issue's targets are "p99 < limit"; autocannon's p99 is whole milliseconds, so 50 ms misses 50.
+        `${limit} ms ${uncached.p99 < limit ? "✓" : "✗"}`,
         String(uncached.rps),
         `${warm.p50} ms`,
         `${warm.p99} ms`,

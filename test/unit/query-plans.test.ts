@@ -282,13 +282,21 @@ describe.each(backends)("query plans at scale on %s", (backend) => {
     try {
       // Limits written into the text: the kept plan costs what a planned one does, so it is kept.
       expect(await planChoices(accountPageQuery(fixture.db, 25).toSQL(), pages)).toEqual({ custom: 5, generic: 3 });
-      expect(await planChoices(latestTransfersQuery(fixture.db, bound.address, bound.upTo).toSQL(), pages)).toEqual({ custom: 5, generic: 3 });
+      expect(await planChoices(latestTransfersQuery(fixture.db, bound.address, bound.upTo).toSQL(), pages)).toEqual({
+        custom: 5,
+        generic: 3,
+      });
       // The same two walks with the limit as a parameter, as the statements were: a parameter limit is
       // costed at a tenth of the rows under it, so the kept plan looked dearer and every run was planned.
       const parameterLimit = transfersOnSide(fixture.db, "from", bound.address, bound.limit, bound.upTo)
         .unionAll(transfersOnSide(fixture.db, "to", bound.address, bound.limit, bound.upTo))
         .toSQL();
-      expect(await planChoices(parameterLimit, pages.map((page) => ({ ...page, limit: 1 })))).toEqual({ custom: 8, generic: 0 });
+      expect(
+        await planChoices(
+          parameterLimit,
+          pages.map((page) => ({ ...page, limit: 1 })),
+        ),
+      ).toEqual({ custom: 8, generic: 0 });
     } finally {
       await fixture.exec("set search_path to public; drop schema unanalyzed_transfers cascade");
     }

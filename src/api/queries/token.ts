@@ -80,7 +80,8 @@ export const accountHistoryQuery = (db: ReadDb, address: Bound<`0x${string}`>, l
     .unionAll(transfersOnSide(db, "from", address, limit, upToBlock))
     .unionAll(transfersOnSide(db, "to", address, limit, upToBlock));
 /** The account page's statement for one of `ACCOUNT_PAGE_LIMITS`, its values (`address`, `upTo`) as placeholders. */
-export const accountPageQuery = (db: ReadDb, pageLimit: number) => accountHistoryQuery(db, bound.address, inlineLimit(pageLimit), bound.upTo);
+export const accountPageQuery = (db: ReadDb, pageLimit: number) =>
+  accountHistoryQuery(db, bound.address, inlineLimit(pageLimit), bound.upTo);
 const accountHistoryStatement = preparedPerKey((db: ReadDb, pageLimit: number) =>
   accountPageQuery(db, pageLimit).prepare(`opg_account_history_${pageLimit}`),
 );
