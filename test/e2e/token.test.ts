@@ -142,6 +142,53 @@ describe.each(backends)("OPG token on %s", (backend) => {
     }
   });
 
+  it("pages an account's transfers over GraphQL, a few fields at a time, as the chain's Transfer logs list them", async () => {
+    const logs = await stack.devnet.base.client.getLogs({
+      address: stack.devnet.token,
+      event: parseAbiItem("event Transfer(address indexed from, address indexed to, uint256 value)"),
+      fromBlock: 0n,
+      toBlock: head,
+    });
+    const sent = new Map<string, typeof logs>();
+    for (const log of logs) {
+      const from = log.args.from!.toLowerCase();
+      if (BigInt(from) === 0n) continue;
+      sent.set(from, [...(sent.get(from) ?? []), log]);
+    }
+    const [sender, own] = [...sent].sort((a, b) => b[1].length - a[1].length)[0]!;
+    expect(own.length).toBeGreaterThan(8);
+
+    // Items name neither the key nor the order's column: the pages' cursors are made of both all the same.
+    const query = `query Sent($from: String, $after: String) {
+      transfers(where: { from: $from }, orderBy: "blockNumber", limit: 4, after: $after) {
+        totalCount items { to amount logIndex } pageInfo { hasNextPage endCursor } } }`;
+    type Page = {
+      totalCount: number;
+      items: { to: string; amount: string; logIndex: number }[];
+      pageInfo: { hasNextPage: boolean; endCursor: string };
+    };
+    const items: Page["items"] = [];
+    let after: string | null = null;
+    for (let page = 0; page < 100; page++) {
+      const response = await fetch(`${stack.indexer.url}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ query, variables: { from: sender, after } }),
+      });
+      const body = (await response.json()) as { data: { transfers: Page }; errors?: unknown };
+      expect(body.errors).toBeUndefined();
+      expect(body.data.transfers.totalCount).toBe(own.length);
+      items.push(...body.data.transfers.items);
+      if (!body.data.transfers.pageInfo.hasNextPage) break;
+      after = body.data.transfers.pageInfo.endCursor;
+    }
+    const asTuples = (rows: { to: string; amount: string; logIndex: number }[]) =>
+      rows.map((row) => `${row.logIndex}:${row.to.toLowerCase()}:${row.amount}`).sort();
+    expect(asTuples(items)).toEqual(
+      asTuples(own.map((log) => ({ to: log.args.to!, amount: log.args.value!.toString(), logIndex: log.logIndex! }))),
+    );
+  });
+
   it("rolls hourly buckets up to days whose closing supply is totalSupply at each day's last block", async () => {
     const from = mined[0]!.timestamp;
     const to = mined.at(-1)!.timestamp;
