@@ -22,6 +22,8 @@ function decimalAmount(amount: bigint, decimals: number): string {
   return digits.slice(0, -decimals) + (fraction ? `.${fraction}` : "");
 }
 
+const transferEvent = parseAbiItem("event Transfer(address indexed from, address indexed to, uint256 value)");
+
 describe.each(backends)("OPG token on %s", (backend) => {
   let stack: Stack;
   let traffic: TokenTraffic;
@@ -36,6 +38,10 @@ describe.each(backends)("OPG token on %s", (backend) => {
       args,
       blockNumber,
     } as any) as Promise<bigint>;
+
+  /** The token's Transfer logs as the chain returns them (`eth_getLogs`), by default up to the head the tests read. */
+  const transferLogs = (fromBlock = 0n, toBlock = head) =>
+    stack.devnet.base.client.getLogs({ address: stack.devnet.token, event: transferEvent, fromBlock, toBlock });
 
   beforeAll(async () => {
     const random = new Random(SEED);
@@ -71,12 +77,7 @@ describe.each(backends)("OPG token on %s", (backend) => {
     expect(supply.asOf.block).toBe(Number(head));
     expect(supply.totalSupply).toBe(totalSupply.toString());
     // Minted and burned as the chain logged them: transfers from and to the zero address.
-    const logs = await stack.devnet.base.client.getLogs({
-      address: stack.devnet.token,
-      event: parseAbiItem("event Transfer(address indexed from, address indexed to, uint256 value)"),
-      fromBlock: 0n,
-      toBlock: head,
-    });
+    const logs = await transferLogs();
     const zero = "0x0000000000000000000000000000000000000000";
     const sum = (side: "from" | "to") => logs.filter((log) => log.args[side] === zero).reduce((total, log) => total + log.args.value!, 0n);
     expect(supply.minted).toBe(sum("from").toString());
@@ -143,12 +144,7 @@ describe.each(backends)("OPG token on %s", (backend) => {
   });
 
   it("pages an account's transfers over GraphQL, a few fields at a time, as the chain's Transfer logs list them", async () => {
-    const logs = await stack.devnet.base.client.getLogs({
-      address: stack.devnet.token,
-      event: parseAbiItem("event Transfer(address indexed from, address indexed to, uint256 value)"),
-      fromBlock: 0n,
-      toBlock: head,
-    });
+    const logs = await transferLogs();
     const sent = new Map<string, typeof logs>();
     for (const log of logs) {
       const from = log.args.from!.toLowerCase();
@@ -206,12 +202,7 @@ describe.each(backends)("OPG token on %s", (backend) => {
     }
     expect(days.at(-1)!.timestamp).toBe(dayStart(to));
 
-    const logs = await stack.devnet.base.client.getLogs({
-      address: stack.devnet.token,
-      event: parseAbiItem("event Transfer(address indexed from, address indexed to, uint256 value)"),
-      fromBlock: 0n,
-      toBlock: head,
-    });
+    const logs = await transferLogs();
     const totalSupply = await read("totalSupply");
     const sum = (key: "minted" | "burned") => days.reduce((acc, day) => acc + BigInt(day[key]), 0n);
     expect(days.reduce((acc, day) => acc + day.transferCount, 0)).toBe(logs.length);
@@ -236,12 +227,7 @@ describe.each(backends)("OPG token on %s", (backend) => {
   });
 
   it("serves every hour, the open one included, and every block's supply, the latest included, over GraphQL", async () => {
-    const logs = await stack.devnet.base.client.getLogs({
-      address: stack.devnet.token,
-      event: parseAbiItem("event Transfer(address indexed from, address indexed to, uint256 value)"),
-      fromBlock: 0n,
-      toBlock: head,
-    });
+    const logs = await transferLogs();
     const lastLog = logs.at(-1)!;
     const lastHour = Math.floor(Number((await stack.devnet.base.client.getBlock({ blockNumber: lastLog.blockNumber })).timestamp) / 3600);
     const inLastHour = [];
@@ -362,12 +348,7 @@ describe.each(backends)("OPG token on %s", (backend) => {
     expect(after.slice(0, before.length - 1)).toEqual(before.slice(0, -1));
     const lastHour = after.at(-1)!.timestamp;
     const inLastHour = mined.filter((block) => block.timestamp >= lastHour && block.timestamp < lastHour + 3600);
-    const logs = await stack.devnet.base.client.getLogs({
-      address: stack.devnet.token,
-      event: parseAbiItem("event Transfer(address indexed from, address indexed to, uint256 value)"),
-      fromBlock: inLastHour[0]!.number,
-      toBlock: inLastHour.at(-1)!.number,
-    });
+    const logs = await transferLogs(inLastHour[0]!.number, inLastHour.at(-1)!.number);
     expect(after.at(-1)!.transferCount).toBe(logs.length);
     await expectMatchesChain(after);
 
